@@ -1,0 +1,15 @@
+package dev.utrace.api;
+
+/**
+ * A snapshot of one engine for people and tools (the shell's {@code engines}).
+ *
+ * @param owner     who attached it (bundle symbolic name and id)
+ * @param opsType   the class name of its ops
+ * @param events    its event mask
+ * @param refCount  its reference count at the time
+ * @param state     its life state
+ * @param holdsStop whether it holds the task stopped
+ */
+public record EngineInfo(String owner, String opsType, long events, int refCount, EngineState state,
+                         boolean holdsStop) {
+}

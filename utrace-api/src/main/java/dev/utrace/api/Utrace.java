@@ -1,0 +1,147 @@
+package dev.utrace.api;
+
+import dev.utrace.api.task.Task;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The utrace core, as an OSGi service. Each bundle that gets this service gets its own
+ * facade (bundle scope): engines are owned by the bundle that attached them, and when that
+ * bundle stops, the core revokes its engines, runs their {@code release} exactly once, and
+ * never calls that bundle's code again. See the package documentation for the concepts.
+ *
+ * <p>Every method takes a non-null task (or a pid) and engine and throws
+ * {@link NullPointerException} otherwise. The methods return typed {@link Outcome}s for
+ * every expected race; each lists the outcomes it can return and what to do next.
+ */
+@ProviderType
+public interface Utrace {
+
+    /**
+     * Attaches a new engine to {@code task}, or looks up an existing one
+     * ({@code utrace_attach_task}).
+     *
+     * <p>With {@link AttachFlags#CREATE}: a new engine with event mask 0 (R-ATT-4), placed
+     * after all existing engines; it sees no event already in progress (R-ATT-6). It has two
+     * references, one of them yours (R-REF-1). Without CREATE: the first engine matching
+     * {@link AttachFlags#MATCH_OPS}/{@link AttachFlags#MATCH_DATA} (R-ATT-1, R-ATT-2), with a
+     * new reference for you (R-REF-2).
+     *
+     * @param flags {@link AttachFlags} bits
+     * @param ops   the engine's callbacks; with CREATE it must not be null
+     * @param data  engine-private data, may be null; on failure it stays yours and
+     *              {@code release} is not called (R-REF-7)
+     * @return the engine ({@link AttachResult#engine()}), or:
+     *         <ul>
+     *         <li>{@link Outcome#INVALID}: CREATE with null ops; fix the call.
+     *         <li>{@link Outcome#NOT_PERMITTED}: CREATE on a kernel thread.
+     *         <li>{@link Outcome#EXISTS}: EXCLUSIVE and a matching engine exists.
+     *         <li>{@link Outcome#GONE}: CREATE while the task is being reaped; it is gone.
+     *         <li>{@link Outcome#NOT_FOUND}: lookup found no match, or the task never had engines.
+     *         </ul>
+     */
+    AttachResult attach(Task task, int flags, EngineOps ops, Object data);
+
+    /**
+     * As {@link #attach(Task, int, EngineOps, Object)} for the task with thread id {@code pid}
+     * ({@code utrace_attach_pid}); {@link Outcome#GONE} if no task has that id.
+     */
+    AttachResult attach(int pid, int flags, EngineOps ops, Object data);
+
+    /**
+     * Sets the events {@code engine} wants ({@code utrace_set_events}); 0 disables it
+     * without detaching (R-SET-7). The internal stop bit cannot be set or cleared here (R-SET-1).
+     *
+     * @return <ul>
+     *         <li>{@link Outcome#DONE}: if the task was stopped, no callback outside the new
+     *         mask will be made; if it was running, no disabled callback can start (R-SET-6).
+     *         <li>{@link Outcome#IN_PROGRESS}: bits were cleared while a callback to this
+     *         engine may be running; call {@link #barrier} (or setEvents again) before relying
+     *         on the new mask (R-SET-5). Never returned when only adding bits.
+     *         <li>{@link Outcome#ALREADY}: nothing changed; the death report has begun (you
+     *         tried to clear DEATH/QUIESCE during it, or to newly set them on a dead task).
+     *         Your death/reap callbacks own the clean-up (R-SET-3).
+     *         <li>{@link Outcome#GONE}: the engine is detached or the reap has begun (R-SET-2).
+     *         </ul>
+     */
+    Outcome setEvents(Task task, Engine engine, long events);
+
+    /** As {@link #setEvents(Task, Engine, long)} by thread id; {@link Outcome#GONE} for an unknown pid (R-SET-9). */
+    Outcome setEvents(int pid, Engine engine, long events);
+
+    /**
+     * Tells the task what to do ({@code utrace_control}).
+     *
+     * <ul>
+     * <li>{@link ResumeAction#STOP}: hold the task stopped. {@link Outcome#DONE} if it is
+     * stopped now (also when it was in a job-control stop, which is adopted);
+     * {@link Outcome#IN_PROGRESS} if it is running: a report comes soon, return STOP from it
+     * (R-CTL-STOP).
+     * <li>{@link ResumeAction#RESUME}: let go of your stop; the task wakes when no engine holds one (R-CTL-RESUME).
+     * <li>{@link ResumeAction#REPORT}: as RESUME, and a {@code reportQuiesce(null)} comes before
+     * user mode (R-CTL-REPORT). Needs {@link Event#QUIESCE}.
+     * <li>{@link ResumeAction#INTERRUPT}: as RESUME, and a {@code reportSignal(REPORT)} comes
+     * before signals are delivered; breaks an interruptible wait (R-CTL-INTERRUPT).
+     * <li>{@link ResumeAction#SINGLESTEP}/{@link ResumeAction#BLOCKSTEP}: as REPORT, stepping
+     * if still the final action at the resume point. Needs {@link Event#QUIESCE}.
+     * <li>{@link ResumeAction#DETACH}: detach; after {@link Outcome#DONE} on a stopped task no
+     * further callback reaches your ops (R-CTL-DETACH).
+     * </ul>
+     *
+     * @return <ul>
+     *         <li>{@link Outcome#DONE}.
+     *         <li>{@link Outcome#IN_PROGRESS}: STOP on a running task (see above), or DETACH
+     *         while a callback to this engine may be running: call {@link #barrier} before
+     *         freeing what the callback uses.
+     *         <li>{@link Outcome#ALREADY}: DETACH during the death report; the engine stays
+     *         attached, {@code reportDeath}/{@code reportReap} do the clean-up (R-CTL-3).
+     *         <li>{@link Outcome#GONE}: the engine is detached, the reap has begun, or (for any
+     *         action but DETACH) the task is dead (R-CTL-3).
+     *         <li>{@link Outcome#INVALID}: REPORT, SINGLESTEP or BLOCKSTEP without QUIESCE in the mask.
+     *         <li>{@link Outcome#NOT_SUPPORTED}: SINGLESTEP on a machine that cannot step.
+     *         </ul>
+     */
+    Outcome control(Task task, Engine engine, ResumeAction action);
+
+    /** As {@link #control(Task, Engine, ResumeAction)} by thread id; {@link Outcome#GONE} for an unknown pid (R-CTL-5). */
+    Outcome control(int pid, Engine engine, ResumeAction action);
+
+    /**
+     * Waits until no callback to {@code engine} is running ({@code utrace_barrier}). Accepts a
+     * detached engine (R-BAR-3). Returns at once for the calling task itself (R-BAR-1).
+     *
+     * @return <ul>
+     *         <li>{@link Outcome#DONE}: no callback to this engine is in progress and the effect
+     *         of the last one's return value is in place (R-BAR-4). Never after a DETACH.
+     *         <li>{@link Outcome#GONE}: the engine is fully detached, or the task reaped: every
+     *         callback has finished; treat it as success (R-BAR-5).
+     *         <li>{@link Outcome#INTERRUPTED}: this thread was interrupted while waiting; its
+     *         interrupt flag is kept. Call again later.
+     *         </ul>
+     */
+    Outcome barrier(Task task, Engine engine);
+
+    /**
+     * Prepares to examine the registers or memory of a task this engine holds stopped
+     * ({@code utrace_prepare_examine}). Call after {@code control(STOP)} returned DONE or a
+     * callback of yours returned STOP.
+     *
+     * @return {@link Outcome#DONE} (access is allowed until {@link #finishExamine});
+     *         {@link Outcome#INVALID} if this engine holds no stop; {@link Outcome#GONE} if
+     *         the task has exited; {@link Outcome#AGAIN} if the task is running (e.g. after
+     *         SIGKILL) (R-EXAM-1).
+     */
+    Outcome prepareExamine(Task task, Engine engine, Examination exam);
+
+    /**
+     * Ends an examination ({@code utrace_finish_examine}).
+     *
+     * @return {@link Outcome#DONE} if the task stayed stopped throughout, so what you read
+     *         is valid; {@link Outcome#AGAIN} if it woke meanwhile: discard what you read;
+     *         {@link Outcome#INVALID} if this engine no longer holds a stop (R-EXAM-2).
+     */
+    Outcome finishExamine(Task task, Engine engine, Examination exam);
+
+    /** A snapshot of the engines on {@code task}, in callback order; empty if it has none. */
+    List<EngineInfo> engines(Task task);
+}

@@ -1,0 +1,63 @@
+package dev.utrace.api.task;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A thread as tracing engines see it. Identity is the object: a task keeps its engines
+ * when its tid changes in a multithreaded exec (R-EVT-ORD-6).
+ *
+ * <p><b>Machine state.</b> Registers and memory may be read and written only at a safe
+ * point: inside one of this task's own callbacks (except death and reap), or while an
+ * engine holds the task stopped and brackets the access with
+ * {@code Utrace.prepareExamine}/{@code finishExamine} (R-EXAM-3). Outside those the
+ * machine throws {@link IllegalStateException}, because the values would not be stable.
+ */
+@ProviderType
+public interface Task {
+    /** The thread id (pid in the kernel's sense). */
+    int tid();
+
+    /** The thread group id (the process id). */
+    int tgid();
+
+    /** The current life state; a snapshot that may change at once. */
+    TaskState state();
+
+    /** The name of the program the task runs. */
+    String comm();
+
+    /** Whether this is a kernel thread; engines cannot attach to one. */
+    boolean isKernelThread();
+
+    /**
+     * Reads a register.
+     *
+     * @throws IllegalStateException outside a safe point (see the class comment)
+     */
+    long register(Reg reg);
+
+    /**
+     * Writes a register. Writing a debug register validates it as the hardware would.
+     *
+     * @throws IllegalStateException outside a safe point
+     * @throws IllegalArgumentException for a debug-register value the hardware refuses
+     *         (misaligned address, bad length), with the reason
+     */
+    void setRegister(Reg reg, long value);
+
+    /**
+     * Reads {@code length} (1, 2, 4 or 8) bytes at {@code address}, little-endian.
+     *
+     * @throws MemoryFault if the address is not mapped
+     * @throws IllegalStateException outside a safe point
+     */
+    long readMemory(long address, int length);
+
+    /**
+     * Writes {@code length} (1, 2, 4 or 8) bytes at {@code address}, little-endian.
+     *
+     * @throws MemoryFault if the address is not mapped
+     * @throws IllegalStateException outside a safe point
+     */
+    void writeMemory(long address, int length, long value);
+}
