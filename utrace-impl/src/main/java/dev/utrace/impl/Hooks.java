@@ -1,0 +1,394 @@
+package dev.utrace.impl;
+
+import static dev.utrace.impl.Passes.finishCallback;
+import static dev.utrace.impl.Passes.finishReport;
+import static dev.utrace.impl.Passes.finishResumeReport;
+import static dev.utrace.impl.Passes.startCallback;
+import static dev.utrace.impl.Passes.startReport;
+
+import dev.utrace.api.EngineOps;
+import dev.utrace.api.Event;
+import dev.utrace.api.ResumeAction;
+import dev.utrace.api.SyscallAction;
+import dev.utrace.api.task.CloneFlags;
+import dev.utrace.api.task.ExecInfo;
+import dev.utrace.api.task.ExitCode;
+import dev.utrace.api.task.SigAction;
+import dev.utrace.api.task.SignalInfo;
+import dev.utrace.api.task.Signals;
+import dev.utrace.spi.TraceHooks;
+import dev.utrace.spi.TracedTask;
+import java.lang.System.Logger.Level;
+
+/**
+ * The hook points a machine calls (the kernel's {@code utrace_report_*} functions). Each
+ * returns at once, without a lock, when no engine on the task wants the event.
+ */
+class Hooks implements TraceHooks {
+
+    static UtraceTask utraceOf(TracedTask t) {
+        return t.utraceSlot() instanceof UtraceTask u ? u : null;
+    }
+
+    private static boolean wants(UtraceTask u, long bits) {
+        return u != null && (u.flags & bits) != 0;
+    }
+
+    // ---- syscalls -----------------------------------------------------------------------
+
+    @Override
+    public boolean syscallEntry(TracedTask t) {
+        UtraceTask u = utraceOf(t);
+        if (!wants(u, Event.SYSCALL_ENTRY.bit())) return false;
+        Thread prev = enter(u);
+        try {
+            Report r = u.report.init();
+            int resumed = 0;
+            for (;;) {
+                startReport(u);
+                UtraceEngine[] engines = u.attached;
+                for (int i = engines.length - 1; i >= 0; i--) { // reverse order (R-EVT-ORD-1)
+                    UtraceEngine e = engines[i];
+                    EngineOps ops = startCallback(u, r, e, Event.SYSCALL_ENTRY);
+                    if (ops == null) continue;
+                    int ret;
+                    try {
+                        ret = ops.reportSyscallEntry(resumed | r.result | r.action.code(), e, t);
+                    } catch (Throwable x) {
+                        ret = Callbacks.fault(e, "reportSyscallEntry on " + u.describe(), x).code();
+                    }
+                    finishCallback(u, r, e, ret);
+                }
+                finishReport(u, r, false);
+                if (r.action != ResumeAction.STOP) break;
+                u.stop(r.resumeAction); // stops at once, before the syscall (R-ACT-6)
+                if (t.fatalSignalPending()) {
+                    r.result = SyscallAction.ABORT.code(); // woken by SIGKILL: never run it (R-STOP-6)
+                    break;
+                }
+                if (u.resume.ordinal() > ResumeAction.REPORT.ordinal()) break;
+                // Someone asked for a report while we were stopped: look again (R-SYS-2).
+                int result = r.result;
+                r.init().result = result;
+                resumed = SyscallAction.RESUMED;
+            }
+            return SyscallAction.of(r.result) == SyscallAction.ABORT;
+        } finally {
+            u.hookThread = prev;
+        }
+    }
+
+    @Override
+    public void syscallExit(TracedTask t) {
+        UtraceTask u = utraceOf(t);
+        if (!wants(u, Event.SYSCALL_EXIT.bit())) return;
+        Thread prev = enter(u);
+        try {
+            Report r = u.report.init();
+            startReport(u);
+            for (UtraceEngine e : u.attached) {
+                EngineOps ops = startCallback(u, r, e, Event.SYSCALL_EXIT);
+                if (ops == null) continue;
+                ResumeAction ret;
+                try {
+                    ret = nonNull(e, ops.reportSyscallExit(r.action, e, t));
+                } catch (Throwable x) {
+                    ret = Callbacks.fault(e, "reportSyscallExit on " + u.describe(), x);
+                }
+                finishCallback(u, r, e, ret.code());
+            }
+            finishReport(u, r, true);
+        } finally {
+            u.hookThread = prev;
+        }
+    }
+
+    // ---- clone, exec, exit, death, reap -------------------------------------------------
+
+    @Override
+    public void clone(TracedTask parent, long cloneFlags, TracedTask child) {
+        UtraceTask u = utraceOf(parent);
+        if (!wants(u, Event.CLONE.bit())) return;
+        Thread prev = enter(u);
+        try {
+            Report r = u.report.init();
+            startReport(u);
+            for (UtraceEngine e : u.attached) {
+                EngineOps ops = startCallback(u, r, e, Event.CLONE);
+                if (ops == null) continue;
+                ResumeAction ret;
+                try {
+                    ret = nonNull(e, ops.reportClone(r.action, e, parent, cloneFlags, child));
+                } catch (Throwable x) {
+                    ret = Callbacks.fault(e, "reportClone on " + u.describe(), x);
+                }
+                finishCallback(u, r, e, ret.code());
+            }
+            boolean vfork = (cloneFlags & CloneFlags.CLONE_VFORK) != 0;
+            finishReport(u, r, !vfork);
+            if (vfork && r.action == ResumeAction.STOP) {
+                // The vfork wait is uninterruptible: the stop must come before it, not after.
+                u.lock.lock();
+                u.vforkStop = true;
+                u.lock.unlock();
+            }
+        } finally {
+            u.hookThread = prev;
+        }
+    }
+
+    @Override
+    public void finishVfork(TracedTask parent) {
+        UtraceTask u = utraceOf(parent);
+        if (u == null || !u.vforkStop) return;
+        Thread prev = enter(u);
+        try {
+            u.lock.lock();
+            u.vforkStop = false;
+            u.lock.unlock();
+            u.stop(ResumeAction.RESUME);
+        } finally {
+            u.hookThread = prev;
+        }
+    }
+
+    @Override
+    public void exec(TracedTask t, String format, ExecInfo exec) {
+        UtraceTask u = utraceOf(t);
+        if (!wants(u, Event.EXEC.bit())) return;
+        Thread prev = enter(u);
+        try {
+            Report r = u.report.init();
+            startReport(u);
+            for (UtraceEngine e : u.attached) {
+                EngineOps ops = startCallback(u, r, e, Event.EXEC);
+                if (ops == null) continue;
+                ResumeAction ret;
+                try {
+                    ret = nonNull(e, ops.reportExec(r.action, e, t, format, exec));
+                } catch (Throwable x) {
+                    ret = Callbacks.fault(e, "reportExec on " + u.describe(), x);
+                }
+                finishCallback(u, r, e, ret.code());
+            }
+            finishReport(u, r, true);
+        } finally {
+            u.hookThread = prev;
+        }
+    }
+
+    @Override
+    public void exit(TracedTask t, ExitCode code) {
+        UtraceTask u = utraceOf(t);
+        if (!wants(u, Event.EXIT.bit())) return;
+        Thread prev = enter(u);
+        try {
+            long orig = code.get();
+            Report r = u.report.init();
+            startReport(u);
+            for (UtraceEngine e : u.attached) {
+                EngineOps ops = startCallback(u, r, e, Event.EXIT);
+                if (ops == null) continue;
+                ResumeAction ret;
+                try {
+                    ret = nonNull(e, ops.reportExit(r.action, e, t, orig, code));
+                } catch (Throwable x) {
+                    ret = Callbacks.fault(e, "reportExit on " + u.describe(), x);
+                }
+                finishCallback(u, r, e, ret.code());
+            }
+            finishReport(u, r, true);
+            if (r.action == ResumeAction.STOP) {
+                u.stop(r.resumeAction); // at once, before teardown; SIGKILL is not held (R-STOP-6)
+            }
+        } finally {
+            u.hookThread = prev;
+        }
+    }
+
+    @Override
+    public void death(TracedTask t, boolean groupDead, int signal) {
+        UtraceTask u = utraceOf(t);
+        if (u == null) return;
+        // Under the lock, ordered against setEvents: either it saw the exit state (and answered
+        // ALREADY) or we see its new DEATH/QUIESCE bits now (R-SET-3).
+        u.lock.lock();
+        if ((u.flags & Bits.DEATH_EVENTS) == 0) {
+            u.lock.unlock();
+            return;
+        }
+        assert !u.death;
+        u.death = true;
+        u.resume = ResumeAction.RESUME;
+        u.spliceAttaching();
+        u.lock.unlock();
+        Thread prev = enter(u);
+        try {
+            Report r = u.report.init();
+            for (UtraceEngine e : u.attached) {
+                EngineOps ops = startCallback(u, r, e, Event.DEATH);
+                if (ops == null) continue;
+                ResumeAction ret;
+                try {
+                    ret = nonNull(e, ops.reportDeath(e, t, groupDead, signal));
+                } catch (Throwable x) {
+                    ret = Callbacks.fault(e, "reportDeath on " + u.describe(), x);
+                }
+                finishCallback(u, r, e, ret.code());
+            }
+        } finally {
+            u.hookThread = prev;
+        }
+        Reaping.maybeReap(u, false);
+    }
+
+    @Override
+    public void releaseTask(TracedTask t) {
+        UtraceTask u = utraceOf(t);
+        // The machine made the task DEAD before calling us; attach checks DEAD after making the
+        // flags non-zero, so either we see its engine here or it sees DEAD (section 3.3, check 5).
+        if (u == null || u.flags == 0) return;
+        Reaping.maybeReap(u, true);
+    }
+
+    // ---- resume points and signals ------------------------------------------------------
+
+    @Override
+    public void resume(TracedTask t) {
+        UtraceTask u = utraceOf(t);
+        if (u == null) return;
+        Thread prev = enter(u);
+        try {
+            if (u.signalHandler) {
+                // A handler was set up but no report followed; do not let it confuse a later one.
+                u.lock.lock();
+                u.signalHandler = false;
+                u.lock.unlock();
+            }
+            Report r = u.report.init();
+            ResumeAction pending = startReport(u);
+            switch (pending) {
+                case REPORT -> {
+                    if ((u.flags & Bits.QUIESCE) != 0) {
+                        r.action = ResumeAction.RESUME;
+                        for (UtraceEngine e : u.attached) {
+                            startCallback(u, r, e, null);
+                        }
+                    } else if ((u.flags & Bits.ENGINE_STOP) != 0) {
+                        // OQ-4: with no QUIESCE engine the kernel would run on; we keep the
+                        // documented promise that a standing stop holds the task.
+                        r.action = ResumeAction.STOP;
+                        r.spurious = false;
+                    } else {
+                        r.action = ResumeAction.REPORT;
+                    }
+                }
+                case RESUME -> r.action = ResumeAction.RESUME;
+                default -> { // INTERRUPT, SINGLESTEP, BLOCKSTEP: no callbacks here
+                    r.action = pending;
+                    r.spurious = false;
+                }
+            }
+            finishResumeReport(u, r);
+        } finally {
+            u.hookThread = prev;
+        }
+    }
+
+    @Override
+    public int getSignal(TracedTask t, SignalInfo info, SigAction returnKa) {
+        UtraceTask u = utraceOf(t);
+        if (u == null) return 0;
+        Thread prev = enter(u);
+        try {
+            return SignalPass.getSignal(u, t, info, returnKa);
+        } finally {
+            u.hookThread = prev;
+        }
+    }
+
+    @Override
+    public void signalHandler(TracedTask t, boolean stepping) {
+        UtraceTask u = utraceOf(t);
+        if (u == null) return;
+        u.lock.lock();
+        try {
+            u.signalHandler = true;
+            if (u.resume.ordinal() > ResumeAction.INTERRUPT.ordinal()) {
+                if (stepping) {
+                    u.resume = ResumeAction.INTERRUPT; // force a HANDLER report (R-SIG-8)
+                    t.requestSignalCheck();
+                } else if (u.resume == ResumeAction.RESUME) {
+                    t.requestNotifyResume();
+                }
+            }
+        } finally {
+            u.lock.unlock();
+        }
+    }
+
+    @Override
+    public void jctl(TracedTask t, int type, int notify) {
+        UtraceTask u = utraceOf(t);
+        if (!wants(u, Event.JCTL.bit())) return;
+        Thread prev = enter(u);
+        try {
+            Report r = u.report.init();
+            startReport(u);
+            for (UtraceEngine e : u.attached) {
+                EngineOps ops = startCallback(u, r, e, Event.JCTL);
+                if (ops == null) continue;
+                ResumeAction ret;
+                try {
+                    ret = nonNull(e, ops.reportJctl(r.action, e, t, type, notify));
+                } catch (Throwable x) {
+                    ret = Callbacks.fault(e, "reportJctl on " + u.describe(), x);
+                }
+                finishCallback(u, r, e, ret.code());
+            }
+            finishReport(u, r, true);
+        } finally {
+            u.hookThread = prev;
+        }
+    }
+
+    @Override
+    public void finishJobControlStop(TracedTask t) {
+        UtraceTask u = utraceOf(t);
+        if (u != null && u.stopped) {
+            u.finishJobControlStop();
+        }
+    }
+
+    @Override
+    public void fatalSignal(TracedTask t) {
+        UtraceTask u = utraceOf(t);
+        if (u != null) u.fatalSignal();
+    }
+
+    @Override
+    public boolean wantsIgnoredSignals(TracedTask t) {
+        return wants(utraceOf(t), Event.SIGNAL_IGN.bit());
+    }
+
+    @Override
+    public boolean considerFatalSignal(TracedTask t) {
+        return wants(utraceOf(t), Event.SIGNAL_TERM.bit() | Event.SIGNAL_CORE.bit());
+    }
+
+    private static Thread enter(UtraceTask u) {
+        Thread prev = u.hookThread;
+        u.hookThread = Thread.currentThread();
+        return prev;
+    }
+
+    static ResumeAction nonNull(UtraceEngine e, ResumeAction a) {
+        return a != null ? a : Callbacks.fault(e, "callback", new NullPointerException("returned null"));
+    }
+
+    static void warnBogusSigno(UtraceTask u, SignalInfo info) {
+        Callbacks.LOG.log(Level.WARNING, "an engine left a bogus si_signo " + info.signo + " on " + u.describe()
+                + "; using SIGTRAP (R-SIG-7)");
+        info.signo = Signals.SIGTRAP;
+    }
+}

@@ -1,0 +1,357 @@
+package dev.utrace.impl;
+
+import dev.utrace.api.ResumeAction;
+import dev.utrace.spi.TracedTask;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The core's per-task record ({@code struct utrace}); one per task, created by the first
+ * attach and kept for the task's life (R-DATA-3).
+ *
+ * <p><b>Locking.</b> {@link #lock} guards:
+ * <ul>
+ * <li>{@code attaching}, {@code pendingAttach}: controllers add here; spliced onto
+ * {@code attached} at safe points (R-ATT-6).
+ * <li>writes of {@code attached}: a copy-on-write array, so the tracee walks a snapshot
+ * without the lock (R-DATA-4) and allocates nothing while the set is unchanged.
+ * <li>{@code resume}, {@code death}, {@code reap}, {@code signalHandler}, {@code vforkStop},
+ * {@code stopped}, {@code stopGeneration}, {@code stoppedThread}: read by the tracee's fast
+ * paths without the lock (hence volatile), written only under it.
+ * <li>writes of {@code flags} (the task's union mask, {@code utrace_flags}) and of every
+ * engine's {@code ops} and {@code flags}.
+ * </ul>
+ * Not guarded: {@code reporting} (volatile, written only by the thread running a pass or a
+ * reap teardown; ordered against engine state with full fences, R-CTL-4) and
+ * {@code hookThread} (plain; only ever compared with the reader's own thread, so a stale
+ * value can never equal it).
+ *
+ * <p><b>No engine is ever called while {@link #lock} is held.</b> Methods that must drop
+ * references collect them and put them after unlocking, because a put may run {@code release}.
+ */
+final class UtraceTask {
+    private static final UtraceEngine[] NONE = new UtraceEngine[0];
+
+    final ReentrantLock lock = new ReentrantLock();
+    final TracedTask task;
+    final UtraceCore core;
+
+    volatile UtraceEngine[] attached = NONE;
+    private final ArrayList<UtraceEngine> attaching = new ArrayList<>(2);
+    volatile boolean pendingAttach;
+
+    volatile long flags;
+    volatile ResumeAction resume = ResumeAction.RESUME;
+    volatile boolean death;
+    volatile boolean reap;
+    volatile boolean signalHandler;
+    volatile boolean vforkStop;
+
+    /** Utrace-stopped ({@code task_is_utraced}); also set when a job-control stop is adopted. */
+    volatile boolean stopped;
+    /** Whether the current stop is an adopted job-control stop (nobody parks in the core for it). */
+    volatile boolean adoptedStop;
+    /** Counts wake-ups, for {@code finishExamine} (the kernel's context-switch count). */
+    volatile long stopGeneration;
+    private volatile Thread stoppedThread;
+
+    /** The engine whose callback may be running now ({@code utrace->reporting}). */
+    volatile UtraceEngine reporting;
+    /** The thread running one of this task's hooks now, or null; see the class comment. */
+    Thread hookThread;
+    /** Reused by the tracee's passes: passes of one task never nest. */
+    final Report report = new Report();
+
+    UtraceTask(UtraceCore core, TracedTask task) {
+        this.core = core;
+        this.task = task;
+    }
+
+    /** Whether the calling thread is running one of this task's hooks (the kernel's {@code current}). */
+    boolean isCurrent() {
+        return hookThread == Thread.currentThread();
+    }
+
+    String describe() {
+        return "task " + task.tid() + " (" + task.comm() + ")";
+    }
+
+    // ---- engine lists -------------------------------------------------------------------
+
+    /** Adds a new engine at the tail of {@code attaching}. */
+    void addAttaching(UtraceEngine e) {
+        assert lock.isHeldByCurrentThread();
+        attaching.add(e);
+        pendingAttach = true;
+    }
+
+    /** {@code splice_attaching}: new engines become visible to passes, at the tail (R-ATT-7). */
+    void spliceAttaching() {
+        assert lock.isHeldByCurrentThread();
+        if (attaching.isEmpty()) {
+            pendingAttach = false;
+            return;
+        }
+        UtraceEngine[] old = attached;
+        UtraceEngine[] now = new UtraceEngine[old.length + attaching.size()];
+        System.arraycopy(old, 0, now, 0, old.length);
+        for (int i = 0; i < attaching.size(); i++) {
+            now[old.length + i] = attaching.get(i);
+        }
+        attaching.clear();
+        attached = now;
+        pendingAttach = false;
+    }
+
+    /** The first engine matching the attach flags, attached first then attaching (R-ATT-1, R-ATT-2). */
+    UtraceEngine findMatching(int attachFlags, Object ops, Object data) {
+        assert lock.isHeldByCurrentThread();
+        for (UtraceEngine e : attached) {
+            if (matches(e, attachFlags, ops, data)) return e;
+        }
+        for (UtraceEngine e : attaching) {
+            if (matches(e, attachFlags, ops, data)) return e;
+        }
+        return null;
+    }
+
+    private static boolean matches(UtraceEngine e, int attachFlags, Object ops, Object data) {
+        Object o = e.ops;
+        if (o == null || o == DetachedOps.INSTANCE) return false;
+        if ((attachFlags & dev.utrace.api.AttachFlags.MATCH_OPS) != 0 && o != ops) return false;
+        return (attachFlags & dev.utrace.api.AttachFlags.MATCH_DATA) == 0 || e.data() == data;
+    }
+
+    List<UtraceEngine> allEngines() {
+        assert lock.isHeldByCurrentThread();
+        List<UtraceEngine> all = new ArrayList<>(List.of(attached));
+        all.addAll(attaching);
+        return all;
+    }
+
+    /** Empties both lists for the reap teardown, returning their engines in order. */
+    List<UtraceEngine> takeAllEngines() {
+        assert lock.isHeldByCurrentThread();
+        List<UtraceEngine> all = allEngines();
+        attached = NONE;
+        attaching.clear();
+        pendingAttach = false;
+        return all;
+    }
+
+    // ---- engine state changes (all under the lock) ---------------------------------------
+
+    /**
+     * {@code mark_engine_detached}: ops first, then flags (R-CTL-4). A tracee that reads flags
+     * then ops can never see the new flags with the old ops.
+     */
+    void markDetached(UtraceEngine e) {
+        assert lock.isHeldByCurrentThread();
+        e.ops = DetachedOps.INSTANCE;
+        e.flags = Bits.QUIESCE;
+    }
+
+    void markWantsStop(UtraceEngine e) {
+        assert lock.isHeldByCurrentThread();
+        if ((e.flags & Bits.ENGINE_STOP) == 0) {
+            e.flags |= Bits.ENGINE_STOP;
+            flags |= Bits.ENGINE_STOP;
+        }
+    }
+
+    /** Clears the engine's stop bit; the task's union bit is narrowed by the next reset. */
+    void clearWantsStop(UtraceEngine e) {
+        assert lock.isHeldByCurrentThread();
+        if ((e.flags & Bits.ENGINE_STOP) != 0) {
+            e.flags &= ~Bits.ENGINE_STOP;
+        }
+    }
+
+    /** Lowers {@code resume} and asks the machine for the matching resume-point work. */
+    void requestResume(ResumeAction action) {
+        assert lock.isHeldByCurrentThread();
+        if (action.ordinal() < resume.ordinal()) {
+            resume = action;
+            if (action == ResumeAction.INTERRUPT) {
+                task.requestSignalCheck();
+            } else {
+                task.requestNotifyResume();
+            }
+        }
+    }
+
+    // ---- reset, stop, wake ----------------------------------------------------------------
+
+    /**
+     * {@code utrace_reset}: unlinks engines marked detached, recomputes the union mask, and
+     * wakes the task if no remaining engine holds a stop. Called with the lock held;
+     * <b>returns with it released</b>, then puts the unlinked engines' attached references.
+     *
+     * @return whether any engine remains interested (the new mask is non-zero)
+     */
+    boolean resetAndUnlock() {
+        assert lock.isHeldByCurrentThread();
+        List<UtraceEngine> detached = null;
+        spliceAttaching();
+        UtraceEngine[] old = attached;
+        long union = 0;
+        int kept = 0;
+        for (UtraceEngine e : old) {
+            if (e.ops == DetachedOps.INSTANCE || e.ops == null) {
+                if (detached == null) detached = new ArrayList<>(2);
+                detached.add(e);
+            } else {
+                union |= e.flags | Bits.REAP;
+                kept++;
+            }
+        }
+        if (detached != null) {
+            UtraceEngine[] now = kept == 0 ? NONE : new UtraceEngine[kept];
+            int i = 0;
+            for (UtraceEngine e : old) {
+                if (e.ops != DetachedOps.INSTANCE && e.ops != null) now[i++] = e;
+            }
+            attached = now;
+            for (UtraceEngine e : detached) {
+                e.ops = null;
+            }
+        }
+        if (task.state().hasExited()) {
+            // Once dead only REAP is ever installed, so the reaper knows for sure that the
+            // death report can never run again (section 10.1).
+            assert !death : "reset during the death report";
+            union &= Bits.REAP;
+        }
+        if (union == 0) {
+            resume = ResumeAction.RESUME;
+            signalHandler = false;
+        }
+        if (stopped && (union & Bits.ENGINE_STOP) == 0) {
+            wakeUp();
+        }
+        flags = union;
+        lock.unlock();
+        if (detached != null) {
+            for (UtraceEngine e : detached) {
+                e.put(); // R-REF-4a: the attached reference, with no lock held
+            }
+        }
+        return union != 0;
+    }
+
+    /** {@code utrace_wakeup}: ends a utrace stop. An adopted job-control stop stays a job-control stop (R-STOP-1). */
+    void wakeUp() {
+        assert lock.isHeldByCurrentThread();
+        stopped = false;
+        stopGeneration++;
+        task.setUtraceStopped(false);
+        Thread t = stoppedThread;
+        stoppedThread = null;
+        adoptedStop = false;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * {@code utrace_do_stop}: if the task is in a job-control stop, adopt it as a utrace stop;
+     * otherwise ask for a report so it soon passes a point where it can stop.
+     *
+     * @return whether the task is utrace-stopped now
+     */
+    boolean doStop() {
+        assert lock.isHeldByCurrentThread();
+        if (!stopped && task.isJobControlStopped()) {
+            stopped = true;
+            adoptedStop = true;
+            task.setUtraceStopped(true);
+        } else if (!stopped) {
+            requestResume(ResumeAction.REPORT);
+        }
+        return stopped;
+    }
+
+    /**
+     * {@code utrace_stop}: on the tracee's thread, stops until no engine holds a stop, unless
+     * SIGKILL is pending (R-STOP-3, R-STOP-6).
+     *
+     * @param action the pass's resume action, owed when the task wakes
+     */
+    void stop(ResumeAction action) {
+        for (;;) {
+            lock.lock();
+            requestResume(action);
+            if ((flags & Bits.ENGINE_STOP) == 0) {
+                // Every engine resumed or detached after the callbacks returned.
+                resetAndUnlock();
+                if ((flags & Bits.ENGINE_STOP) != 0) continue;
+                return;
+            }
+            if (task.fatalSignalPending()) {
+                lock.unlock();
+                return;
+            }
+            stopped = true;
+            adoptedStop = false;
+            stoppedThread = Thread.currentThread();
+            task.setUtraceStopped(true);
+            lock.unlock();
+            sleepWhileStopped();
+            return;
+        }
+    }
+
+    /** Waits as the kernel's TASK_UTRACED sleep does: until woken or SIGKILL is pending. */
+    private void sleepWhileStopped() {
+        boolean interrupted = false;
+        while (stopped && !task.fatalSignalPending()) {
+            LockSupport.park(this);
+            if (Thread.interrupted()) interrupted = true; // keep it for the machine, do not spin on it
+        }
+        // utrace_finish_stop: a SIGKILL wake-up waits for whoever holds the lock.
+        lock.lock();
+        try {
+            if (stopped && !adoptedStop) {
+                stopped = false;
+                stopGeneration++;
+                stoppedThread = null;
+                task.setUtraceStopped(false);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** SIGKILL became pending: wake the task from a utrace stop (R-STOP-6). */
+    void fatalSignal() {
+        Thread t = stoppedThread;
+        if (t != null) LockSupport.unpark(t);
+    }
+
+    /**
+     * An adopted job-control stop ended: if an engine still holds a stop, the task stays
+     * stopped here, in the core, until released.
+     */
+    void finishJobControlStop() {
+        lock.lock();
+        if (!(stopped && adoptedStop)) {
+            lock.unlock();
+            return;
+        }
+        if ((flags & Bits.ENGINE_STOP) == 0 || task.fatalSignalPending()) {
+            stopped = false;
+            adoptedStop = false;
+            stopGeneration++;
+            task.setUtraceStopped(false);
+            lock.unlock();
+            return;
+        }
+        adoptedStop = false;
+        stoppedThread = Thread.currentThread();
+        lock.unlock();
+        sleepWhileStopped();
+    }
+}
