@@ -21,6 +21,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@link TraceHooks#releaseTask}; attach relies on that to refuse a task being reaped.
  * It makes SIGKILL pending (so {@link #fatalSignalPending()} is true) before calling
  * {@link TraceHooks#fatalSignal}.
+ *
+ * <p><b>Re-entry.</b> The core calls the control methods here ({@link #requestNotifyResume},
+ * {@link #requestSignalCheck}, {@link #signalWakeUp}, {@link #setUtraceStopped},
+ * {@link #setStepping}) while holding its per-task lock, so they must only record or signal
+ * and never call back into {@link TraceHooks}.
  */
 @ConsumerType
 public interface TracedTask extends Task {
