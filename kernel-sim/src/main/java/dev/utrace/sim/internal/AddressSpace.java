@@ -1,0 +1,200 @@
+package dev.utrace.sim.internal;
+
+import dev.utrace.api.task.MemoryFault;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A thread group's memory: a sorted set of page-aligned regions, and pages materialised only on
+ * their first write (reads of an untouched page see the region's initial image, or zeros). So
+ * an idle task costs a few small objects, not pages.
+ *
+ * <p><b>Locking.</b> {@link #lock} guards changes to {@link #regions}, {@link #nextStack} and
+ * {@link #nextMmap}. Readers use the volatile {@link #regions} snapshot without the lock, and
+ * {@link #pages} is a concurrent map: threads of one group read and write memory concurrently,
+ * as on real hardware (bytes do not tear; wider accesses may interleave).
+ */
+final class AddressSpace {
+    static final int PAGE = 4096;
+    /** The top of the first thread stack; each further stack sits {@link #STACK_STRIDE} lower. */
+    static final long STACK_TOP = 0x7ffd_0000_0000L;
+    static final long STACK_SIZE = 64 * 1024;
+    static final long STACK_STRIDE = 128 * 1024;
+    /** Where mmap places mappings that name no address. */
+    static final long MMAP_BASE = 0x7f00_0000_0000L;
+
+    /** A mapping: [start, end), with an optional initial image that pages are copied from. */
+    record Region(long start, long end, byte[] image, String name) {
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile Region[] regions;
+    private final Map<Long, byte[]> pages;
+    private long nextStack;
+    private long nextMmap = MMAP_BASE;
+
+    AddressSpace() {
+        this(new Region[0], new ConcurrentHashMap<>(), 0, MMAP_BASE);
+    }
+
+    private AddressSpace(Region[] regions, Map<Long, byte[]> pages, long nextStack, long nextMmap) {
+        this.regions = regions;
+        this.pages = pages;
+        this.nextStack = nextStack;
+        this.nextMmap = nextMmap;
+    }
+
+    /** A private copy for fork: same mappings, every materialised page duplicated. */
+    AddressSpace copy() {
+        lock.lock();
+        try {
+            Map<Long, byte[]> copied = new ConcurrentHashMap<>();
+            pages.forEach((k, v) -> copied.put(k, v.clone()));
+            return new AddressSpace(regions, copied, nextStack, nextMmap);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Maps [start, start+length) rounded out to pages; false if it overlaps a mapping. */
+    boolean map(long start, long length, byte[] image, String name) {
+        long s = start & -PAGE;
+        long e = (start + length + PAGE - 1) & -PAGE;
+        lock.lock();
+        try {
+            for (Region r : regions) {
+                if (r.start < e && s < r.end) return false;
+            }
+            Region[] next = Arrays.copyOf(regions, regions.length + 1);
+            next[regions.length] = new Region(s, e, image, name);
+            Arrays.sort(next, (a, b) -> Long.compare(a.start, b.start));
+            regions = next;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Maps {@code length} bytes at a free address of the mmap area; returns the address. */
+    long mapAnywhere(long length) {
+        lock.lock();
+        try {
+            long at;
+            do {
+                at = nextMmap;
+                nextMmap += ((length + PAGE - 1) & -PAGE) + PAGE;
+            } while (!map(at, length, null, "mmap"));
+            return at;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes the mapping that starts at {@code start} and has exactly that length; false if none does. */
+    boolean unmap(long start, long length) {
+        long e = (start + length + PAGE - 1) & -PAGE;
+        lock.lock();
+        try {
+            for (int i = 0; i < regions.length; i++) {
+                Region r = regions[i];
+                if (r.start == start && r.end == e) {
+                    Region[] next = new Region[regions.length - 1];
+                    System.arraycopy(regions, 0, next, 0, i);
+                    System.arraycopy(regions, i + 1, next, i, regions.length - i - 1);
+                    regions = next;
+                    for (long p = r.start; p < r.end; p += PAGE) pages.remove(p / PAGE);
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Maps a new thread stack; returns its top (the initial rsp). */
+    long newStack() {
+        lock.lock();
+        try {
+            long top;
+            do {
+                top = STACK_TOP - nextStack++ * STACK_STRIDE;
+            } while (!map(top - STACK_SIZE, STACK_SIZE, null, "stack"));
+            return top;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Unmaps the stack whose top is {@code top} (a thread exited). */
+    void releaseStack(long top) {
+        unmap(top - STACK_SIZE, STACK_SIZE);
+    }
+
+    /** Reads {@code length} (1, 2, 4, 8) bytes little-endian. */
+    long read(long address, int length) {
+        long v = 0;
+        for (int i = 0; i < length; i++) v |= (readByte(address + i) & 0xffL) << (8 * i);
+        return v;
+    }
+
+    /** Writes the low {@code length} bytes of {@code value} little-endian; nothing is written if any byte faults. */
+    void write(long address, int length, long value) {
+        for (int i = 0; i < length; i++) region(address + i);
+        for (int i = 0; i < length; i++) {
+            long a = address + i;
+            page(a)[(int) (a & (PAGE - 1))] = (byte) (value >>> (8 * i));
+        }
+    }
+
+    /** Reads a NUL-terminated string of at most {@code max} bytes. */
+    String readString(long address, int max) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < max; i++) {
+            byte b = readByte(address + i);
+            if (b == 0) return sb.toString();
+            sb.append((char) (b & 0xff));
+        }
+        throw new MemoryFault(address, "string at 0x" + Long.toHexString(address) + " longer than " + max + " bytes");
+    }
+
+    /** The number of mappings (for tests and the service). */
+    int regionCount() {
+        return regions.length;
+    }
+
+    private byte readByte(long a) {
+        Region r = region(a);
+        byte[] p = pages.get(a / PAGE);
+        if (p != null) return p[(int) (a & (PAGE - 1))];
+        long off = a - r.start;
+        return r.image != null && off < r.image.length ? r.image[(int) off] : 0;
+    }
+
+    private byte[] page(long a) {
+        return pages.computeIfAbsent(a / PAGE, k -> {
+            byte[] p = new byte[PAGE];
+            Region r = region(a);
+            if (r.image != null) {
+                long base = k * PAGE - r.start;
+                if (base < r.image.length) System.arraycopy(r.image, (int) base, p, 0, (int) Math.min(PAGE, r.image.length - base));
+            }
+            return p;
+        });
+    }
+
+    private Region region(long a) {
+        Region[] rs = regions;
+        int lo = 0, hi = rs.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Region r = rs[mid];
+            if (a < r.start) hi = mid - 1;
+            else if (a >= r.end) lo = mid + 1;
+            else return r;
+        }
+        throw new MemoryFault(a, "address 0x" + Long.toHexString(a) + " is not mapped");
+    }
+}

@@ -1,0 +1,185 @@
+package dev.utrace.sim.internal;
+
+import dev.utrace.api.task.MemoryFault;
+import dev.utrace.api.task.Reg;
+import dev.utrace.api.task.SignalInfo;
+import dev.utrace.api.task.Signals;
+import dev.utrace.spi.StepMode;
+import dev.utrace.spi.TraceHooks;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Runs a task's program on its thread: fetch, execute, traps (single-step, watchpoints,
+ * faults), and before every instruction the return-to-user work loop
+ * ({@code exit_to_user_mode_loop}): signal delivery while a signal is owed, the core's resume
+ * hook while notify-resume is set, then the step mode. A task yields its carrier every
+ * {@link #SLICE} instructions, since virtual threads are not preempted.
+ */
+final class Cpu {
+    static final int SLICE = 1024;
+    private static final System.Logger LOG = System.getLogger(Cpu.class.getName());
+
+    private final Kernel k;
+
+    Cpu(Kernel k) {
+        this.k = k;
+    }
+
+    /** The thread body of a clone/fork child: it returns from the syscall first ({@code ret_from_fork}). */
+    void runChild(SimTask t) {
+        run(t, true);
+    }
+
+    /** The thread body of a spawned process: it starts at its program's first instruction. */
+    void runSpawned(SimTask t) {
+        run(t, false);
+    }
+
+    private void run(SimTask t, boolean forked) {
+        try {
+            if (forked) {
+                k.hooks().syscallExit(t);
+                t.syscallJustReturned = true;
+            }
+            loop(t);
+        } catch (TaskDied died) {
+            return;
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "internal error in " + t + "; killing it", e);
+            try {
+                k.exits.doExit(t, Signals.SIGKILL);
+            } catch (TaskDied died) {
+                return;
+            } catch (RuntimeException | Error again) {
+                LOG.log(System.Logger.Level.ERROR, "could not finish the exit of " + t, again);
+            }
+        }
+    }
+
+    private void loop(SimTask t) {
+        long n = 0;
+        while (true) {
+            if (t.work() != 0 || t.fatal) returnToUser(t);
+            step(t);
+            if ((++n & (SLICE - 1)) == 0) Thread.yield();
+        }
+    }
+
+    /** {@code exit_to_user_mode_loop}; the step mode takes effect as the next instruction starts (EFLAGS.TF). */
+    void returnToUser(SimTask t) {
+        TraceHooks h = k.hooks();
+        while (true) {
+            int w = t.work();
+            if (t.fatal || (w & SimTask.W_SIGPENDING) != 0) {
+                k.delivery.doSignal(t);
+            } else if ((w & SimTask.W_NOTIFY_RESUME) != 0) {
+                t.clearWork(SimTask.W_NOTIFY_RESUME);
+                h.resume(t);
+            } else {
+                break;
+            }
+        }
+    }
+
+    /** Executes one instruction, then raises the traps it caused. */
+    private void step(SimTask t) {
+        long rip = t.regs[Reg.RIP.ordinal()];
+        Instr in = t.proc.program.at(rip);
+        if (in == null) {
+            fault(t, Signals.SIGSEGV, Signals.SEGV_MAPERR, rip);
+            return;
+        }
+        t.syscallJustReturned = false;
+        boolean stepping = t.stepMode() != StepMode.NONE;
+        long flags = t.regs[Reg.EFLAGS.ordinal()];
+        t.regs[Reg.EFLAGS.ordinal()] = stepping ? flags | Reg.EFLAGS_TF : flags & ~Reg.EFLAGS_TF;
+        boolean watched;
+        try {
+            watched = execute(t, in, rip);
+        } catch (MemoryFault f) {
+            fault(t, Signals.SIGSEGV, Signals.SEGV_MAPERR, f.address());
+            return;
+        }
+        if (watched) {
+            fault(t, Signals.SIGTRAP, Signals.TRAP_HWBKPT, rip);
+        } else if (stepping) {
+            if (t.debug == null) t.debug = new DebugRegisters();
+            t.debug.noteSingleStep();
+            fault(t, Signals.SIGTRAP, Signals.TRAP_TRACE, rip);
+        }
+    }
+
+    private void fault(SimTask t, int sig, int code, long addr) {
+        SignalInfo info = new SignalInfo(sig, code);
+        info.addr = addr;
+        k.signals.force(t, info);
+    }
+
+    /** Returns whether a watchpoint fired. The instruction changes nothing if it faults. */
+    private boolean execute(SimTask t, Instr in, long rip) {
+        long[] r = t.regs;
+        long next = rip + Program.INSTR_SIZE;
+        boolean watched = false;
+        switch (in) {
+            case Instr.Mov m -> r[m.dst().ordinal()] = value(t, m.src());
+            case Instr.Arith a -> r[a.dst().ordinal()] += a.subtract() ? -value(t, a.src()) : value(t, a.src());
+            case Instr.Load l -> {
+                long addr = value(t, l.address());
+                long v = t.proc.mm.read(addr, l.size());
+                watched = watch(t, addr, l.size(), false);
+                r[l.dst().ordinal()] = v;
+            }
+            case Instr.Store s -> {
+                long addr = value(t, s.address());
+                t.proc.mm.write(addr, s.size(), value(t, s.src()));
+                watched = watch(t, addr, s.size(), true);
+            }
+            case Instr.Jump j -> next = jump(r, j, next);
+            case Instr.Format f -> format(t, f);
+            case Instr.Syscall s -> {
+                r[Reg.RIP.ordinal()] = next;
+                k.syscalls.syscall(t);
+                return false;
+            }
+            case Instr.Nop n -> { }
+        }
+        r[Reg.RIP.ordinal()] = next;
+        return watched;
+    }
+
+    private static boolean watch(SimTask t, long addr, int size, boolean write) {
+        DebugRegisters d = t.debug;
+        return d != null && d.armed() && d.hit(addr, size, write);
+    }
+
+    private static long jump(long[] r, Instr.Jump j, long next) {
+        return switch (j.kind()) {
+            case ALWAYS -> j.target();
+            case IF_ZERO -> r[j.reg().ordinal()] == 0 ? j.target() : next;
+            case IF_NOT_ZERO -> r[j.reg().ordinal()] != 0 ? j.target() : next;
+            case LOOP -> --r[j.reg().ordinal()] != 0 ? j.target() : next;
+        };
+    }
+
+    static long value(SimTask t, Operand o) {
+        return switch (o) {
+            case Operand.Imm i -> i.value();
+            case Operand.RegVal v -> t.regs[v.reg().ordinal()] + v.offset();
+        };
+    }
+
+    /** Formats into the 512 bytes below rsp and points rsi/rdx at the text, for the write that follows. */
+    private static void format(SimTask t, Instr.Format f) {
+        StringBuilder sb = new StringBuilder();
+        for (Object part : f.parts()) {
+            if (part instanceof Reg reg) sb.append(t.regs[reg.ordinal()]);
+            else sb.append(part);
+        }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        int len = Math.min(bytes.length, 512);
+        long buf = (t.regs[Reg.RSP.ordinal()] - 1024) & -16;
+        for (int i = 0; i < len; i++) t.proc.mm.write(buf + i, 1, bytes[i]);
+        t.regs[Reg.RSI.ordinal()] = buf;
+        t.regs[Reg.RDX.ordinal()] = len;
+    }
+}

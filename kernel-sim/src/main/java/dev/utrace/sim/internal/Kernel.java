@@ -1,0 +1,161 @@
+package dev.utrace.sim.internal;
+
+import dev.utrace.api.task.SignalInfo;
+import dev.utrace.api.task.Signals;
+import dev.utrace.spi.TraceHooks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The simulated kernel: the pid table, init, and the paths (signals, exit, wait, fork, exec,
+ * syscalls, the CPU) that tasks run through.
+ *
+ * <p><b>Locking.</b> {@link #lock} plays Linux's {@code tasklist_lock} and every
+ * {@code siglock} at once: it guards the process tree, thread lists, exit states, and all
+ * signal state (queues, masks, dispositions, group stop and group exit). One lock keeps the
+ * cross-task rules easy to check; nothing blocks or calls the core while holding it (see
+ * {@link Deferred}). {@link #pids} is a concurrent map written under the lock and read without
+ * it. Leaf locks taken under it: {@link AddressSpace}'s, {@link Console}'s, {@link ExitRecords}'.
+ */
+final class Kernel {
+    final ReentrantLock lock = new ReentrantLock();
+    private final Map<Integer, SimTask> pids = new ConcurrentHashMap<>();
+    private final AtomicInteger lastPid = new AtomicInteger();
+    private volatile TraceHooks hooks;
+    private volatile boolean shutdown;
+
+    final ProgramLibrary library;
+    final ExitRecords records = new ExitRecords();
+    final SignalPath signals = new SignalPath(this);
+    final SignalDelivery delivery = new SignalDelivery(this);
+    final ExitPath exits = new ExitPath(this);
+    final WaitPath waits = new WaitPath(this);
+    final ForkPath forks = new ForkPath(this);
+    final ExecPath execs = new ExecPath(this);
+    final Syscalls syscalls = new Syscalls(this);
+    final Cpu cpu = new Cpu(this);
+    final Proc initProc;
+    final SimTask init;
+
+    Kernel(TraceHooks hooks, ProgramLibrary library) {
+        this.hooks = hooks;
+        this.library = library;
+        initProc = new Proc(allocPid(), true, null, new AddressSpace());
+        init = new SimTask(this, initProc, initProc.tgid, true);
+        initProc.leader = init;
+        initProc.addThread(init);
+        initProc.live = 1;
+        hash(init);
+        init.thread = newThread(init, () -> waits.initLoop(init));
+        init.thread.start();
+    }
+
+    TraceHooks hooks() {
+        return hooks;
+    }
+
+    void setHooks(TraceHooks h) {
+        hooks = h;
+    }
+
+    /** Replaces the hooks only if they are still {@code expected} (a later bind has not replaced them). */
+    void unsetHooks(TraceHooks expected) {
+        lock.lock();
+        try {
+            if (hooks == expected) hooks = TraceHooks.NONE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isShutdown() {
+        return shutdown;
+    }
+
+    int allocPid() {
+        return lastPid.incrementAndGet();
+    }
+
+    SimTask find(int tid) {
+        return pids.get(tid);
+    }
+
+    void hash(SimTask t) {
+        assert lock.isHeldByCurrentThread() || t == init;
+        pids.put(t.tid(), t);
+    }
+
+    void unhash(SimTask t) {
+        assert lock.isHeldByCurrentThread();
+        pids.remove(t.tid(), t);
+    }
+
+    /** After a tid swap in exec: both tasks are found under their new tids. */
+    void rehash(SimTask a, SimTask b) {
+        assert lock.isHeldByCurrentThread();
+        pids.put(a.tid(), a);
+        pids.put(b.tid(), b);
+    }
+
+    /** Every task in the pid table, a snapshot. */
+    List<SimTask> tasks() {
+        return new ArrayList<>(pids.values());
+    }
+
+    Thread newThread(SimTask t, Runnable body) {
+        return Thread.ofVirtual().name("task-" + t.tid()).unstarted(body);
+    }
+
+    /** Starts {@code prog} as a child of init; with {@code stopped}, SIGSTOP is pending before its first instruction. */
+    int spawn(Program prog, List<String> args, boolean stopped) {
+        int pid = allocPid();
+        Proc p = new Proc(pid, false, prog, null);
+        SimTask t = new SimTask(this, p, pid, false);
+        execs.install(t, prog, args);
+        t.thread = newThread(t, () -> cpu.runSpawned(t));
+        lock.lock();
+        try {
+            if (shutdown) return -1;
+            hash(t);
+            p.leader = t;
+            p.addThread(t);
+            p.live = 1;
+            initProc.addChild(p);
+            initProc.childEvents++;
+            if (stopped) {
+                p.shared().add(new SignalInfo(Signals.SIGSTOP, Signals.SI_KERNEL));
+                t.setWork(SimTask.W_SIGPENDING);
+            }
+        } finally {
+            lock.unlock();
+        }
+        init.wake();
+        t.thread.start();
+        return pid;
+    }
+
+    /** Kills every process and stops init. Tasks held inside a core hook end when the core lets them go. */
+    void shutdown() {
+        Deferred d = new Deferred();
+        lock.lock();
+        try {
+            shutdown = true;
+            for (SimTask t : pids.values()) {
+                Proc p = t.proc;
+                if (p.kernel || t.rawState().hasExited()) continue;
+                p.groupExit = true;
+                if (p.groupExitCode == 0) p.groupExitCode = Signals.SIGKILL;
+                signals.killThread(t, d);
+            }
+            init.fatal = true;
+        } finally {
+            lock.unlock();
+            d.run();
+        }
+        init.wake();
+    }
+}

@@ -1,0 +1,271 @@
+package dev.utrace.sim.internal;
+
+import dev.utrace.api.task.Signals;
+import dev.utrace.api.task.TaskState;
+import dev.utrace.sim.ProgramInfo;
+import dev.utrace.sim.SimException;
+import dev.utrace.sim.SimMachine;
+import dev.utrace.sim.TaskInfo;
+import dev.utrace.sim.WaitStatus;
+import dev.utrace.spi.Machine;
+import dev.utrace.spi.TraceHooks;
+import dev.utrace.spi.TracedTask;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The simulated machine as a service: the {@link Machine} SPI for the utrace core and the
+ * {@link SimMachine} service for people and bundles. Under OSGi, Declarative Services creates
+ * it and binds the core's {@link TraceHooks} when there is one; without OSGi, construct it with
+ * the hooks to use ({@link TraceHooks#NONE} for none) and {@link #close()} it when done.
+ */
+@Component(service = {Machine.class, SimMachine.class},
+        property = "service.description=Simulated Linux kernel: runs small programs as traceable tasks")
+@Designate(ocd = SimKernel.Config.class)
+public final class SimKernel implements Machine, SimMachine, AutoCloseable {
+
+    /** Configuration (PID {@code dev.utrace.sim.internal.SimKernel}). */
+    @ObjectClassDefinition(name = "utrace simulated machine",
+            description = "The embedded default machine that runs programs as tasks")
+    public @interface Config {
+        @AttributeDefinition(name = "Programs folder", required = false,
+                description = "A folder of NAME.prog files users can spawn and exec, searched before the library;"
+                        + " empty for none")
+        String programs_folder() default "";
+    }
+
+    private final Kernel kernel;
+
+    /** For Declarative Services: no core until one is bound. */
+    @Activate
+    public SimKernel(Config config) {
+        this(TraceHooks.NONE, folder(config.programs_folder()));
+    }
+
+    /** A machine whose tasks report to {@code hooks} and that runs library programs only. */
+    public SimKernel(TraceHooks hooks) {
+        this(hooks, null);
+    }
+
+    /**
+     * A machine whose tasks report to {@code hooks}, with user programs in {@code programsFolder}
+     * (null for none).
+     */
+    public SimKernel(TraceHooks hooks, Path programsFolder) {
+        Objects.requireNonNull(hooks, "hooks (use TraceHooks.NONE for a machine without a utrace core)");
+        kernel = new Kernel(hooks, new ProgramLibrary(programsFolder));
+    }
+
+    private static Path folder(String s) {
+        return s == null || s.isBlank() ? null : Path.of(s.strip());
+    }
+
+    @Modified
+    void modified(Config config) {
+        kernel.library.setFolder(folder(config.programs_folder()));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindHooks(TraceHooks hooks) {
+        kernel.setHooks(hooks);
+    }
+
+    void unbindHooks(TraceHooks hooks) {
+        kernel.unsetHooks(hooks);
+    }
+
+    /** Replaces the hooks tasks report to (for tests and embedders without OSGi). */
+    public void setHooks(TraceHooks hooks) {
+        kernel.setHooks(Objects.requireNonNull(hooks, "hooks (use TraceHooks.NONE for none)"));
+    }
+
+    /** Kills every task and stops the machine; spawning fails afterwards. */
+    @Deactivate
+    @Override
+    public void close() {
+        kernel.shutdown();
+    }
+
+    Kernel kernel() {
+        return kernel;
+    }
+
+    // ---- Machine ----
+
+    @Override
+    public String name() {
+        return "kernel-sim";
+    }
+
+    @Override
+    public TracedTask findTask(int tid) {
+        return kernel.find(tid);
+    }
+
+    @Override
+    public boolean canSingleStep() {
+        return true;
+    }
+
+    @Override
+    public boolean canBlockStep() {
+        return false;
+    }
+
+    // ---- SimMachine ----
+
+    @Override
+    public int spawn(String program, List<String> args) {
+        return spawn(program, args, false);
+    }
+
+    @Override
+    public int spawn(String program, List<String> args, boolean stopped) {
+        Objects.requireNonNull(args, "args (use List.of() for none)");
+        if (args.size() > 6) throw new SimException("too many arguments (" + args.size() + "); a program takes at most 6");
+        for (String a : args) {
+            if (a == null || !a.strip().matches("-?[0-9]+|0x[0-9a-fA-F]+")) {
+                throw new SimException("argument '" + a + "' is not a number; programs take decimal or 0x-hex numbers");
+            }
+        }
+        Program prog = program(program);
+        int pid = kernel.spawn(prog, args, stopped);
+        if (pid < 0) throw new SimException("the machine is shut down; start a new one to spawn tasks");
+        return pid;
+    }
+
+    private Program program(String name) {
+        if (!ProgramLibrary.validName(name)) {
+            throw new SimException("bad program name '" + name + "'; use letters, digits, '_', '.' and '-', e.g. hello");
+        }
+        try {
+            Program p = kernel.library.find(name);
+            if (p != null) return p;
+        } catch (ProgramSyntaxException e) {
+            throw new SimException("program '" + name + "' does not load: " + e.getMessage(), e);
+        }
+        StringBuilder known = new StringBuilder();
+        for (ProgramInfo i : kernel.library.list()) known.append(known.isEmpty() ? "" : ", ").append(i.name());
+        throw new SimException("no program named '" + name + "'; known programs: " + known);
+    }
+
+    @Override
+    public void kill(int pid, int signal) {
+        SimTask t = target(pid, signal);
+        kernel.signals.kill(null, t.tid(), signal);
+    }
+
+    @Override
+    public void killThread(int tid, int signal) {
+        SimTask t = target(tid, signal);
+        kernel.signals.tgkill(null, -1, t.tid(), signal);
+    }
+
+    private SimTask target(int pid, int signal) {
+        if (!Signals.valid(signal)) {
+            throw new SimException("bad signal number " + signal + "; use 1.." + Signals.NSIG + " (SIGKILL is 9, SIGTERM 15)");
+        }
+        SimTask t = task(pid);
+        if (t.kernelThread) throw new SimException("pid " + pid + " is init, which takes no signals");
+        return t;
+    }
+
+    private SimTask task(int tid) {
+        SimTask t = kernel.find(tid);
+        if (t == null) throw new SimException("no task with pid " + tid + "; tasks() lists the live ones");
+        return t;
+    }
+
+    @Override
+    public List<TaskInfo> tasks() {
+        List<TaskInfo> out = new ArrayList<>();
+        kernel.lock.lock();
+        try {
+            for (SimTask t : kernel.tasks()) out.add(info(t));
+        } finally {
+            kernel.lock.unlock();
+        }
+        out.sort(Comparator.comparingInt(TaskInfo::tid));
+        return out;
+    }
+
+    @Override
+    public TaskInfo info(int tid) {
+        SimTask t = task(tid);
+        kernel.lock.lock();
+        try {
+            return info(t);
+        } finally {
+            kernel.lock.unlock();
+        }
+    }
+
+    private static TaskInfo info(SimTask t) {
+        Proc p = t.proc;
+        return new TaskInfo(t.tid(), t.tgid(), p.parent == null ? 0 : p.parent.tgid, p.comm, t.state(), p.live);
+    }
+
+    @Override
+    public Optional<WaitStatus> waitExit(int pid, Duration timeout) throws InterruptedException {
+        long nanos = ExitRecords.toNanos(Objects.requireNonNull(timeout, "timeout"));
+        while (true) {
+            long seen = kernel.records.version();
+            ExitRecords.Exit e = kernel.records.get(pid);
+            if (e != null) return Optional.of(new WaitStatus((int) e.status()));
+            SimTask t = kernel.find(pid);
+            if (t == null) {
+                syncWithReaper();
+                e = kernel.records.get(pid);
+                if (e != null) return Optional.of(new WaitStatus((int) e.status()));
+                throw new SimException("no process with pid " + pid + " is alive or recently ended");
+            }
+            if (t.tid() != t.tgid()) {
+                throw new SimException("pid " + pid + " is a thread of process " + t.tgid() + "; wait for " + t.tgid());
+            }
+            if (nanos <= 0) return Optional.empty();
+            nanos = kernel.records.awaitChange(seen, nanos);
+        }
+    }
+
+    @Override
+    public String console(int pid) {
+        SimTask t = kernel.find(pid);
+        if (t != null && t.rawState() != TaskState.DEAD) return t.proc.consoleText();
+        syncWithReaper();
+        ExitRecords.Exit e = kernel.records.get(pid);
+        if (e != null) return e.console();
+        if (t != null) return t.proc.consoleText();
+        throw new SimException("no process with pid " + pid + " is alive or recently ended");
+    }
+
+    /**
+     * A reaper unhashes a process and records its exit in one critical section of the kernel
+     * lock; taking the lock once after seeing the pid gone makes that record visible.
+     */
+    private void syncWithReaper() {
+        kernel.lock.lock();
+        kernel.lock.unlock();
+    }
+
+    @Override
+    public List<ProgramInfo> programs() {
+        return kernel.library.list();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.utrace.sim.internal;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.utrace.sim.WaitStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** A machine for one test: recording hooks, a programs folder for the test's own programs, and waits with a safety net. */
+final class Sim implements AutoCloseable {
+    /** How long a wait may take before the test fails; a safety net, never asserted on. */
+    static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    final RecordingHooks hooks;
+    final Path folder;
+    final SimKernel machine;
+    final Kernel kernel;
+
+    Sim() {
+        this(new RecordingHooks());
+    }
+
+    Sim(RecordingHooks hooks) {
+        this.hooks = hooks;
+        try {
+            folder = Files.createTempDirectory("sim-programs");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        machine = new SimKernel(hooks, folder);
+        kernel = machine.kernel();
+    }
+
+    static int iterations(int divisor) {
+        return Math.max(1, Integer.getInteger("race.iterations", 10000) / divisor);
+    }
+
+    /** Writes a program into the folder. */
+    Sim program(String name, String... lines) {
+        try {
+            Files.writeString(folder.resolve(name + ".prog"), String.join("\n", lines) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    int spawn(String program, String... args) {
+        return machine.spawn(program, List.of(args));
+    }
+
+    SimTask task(int tid) {
+        SimTask t = kernel.find(tid);
+        if (t == null) fail("no task " + tid);
+        return t;
+    }
+
+    WaitStatus waitExit(int pid) {
+        try {
+            return machine.waitExit(pid, PATIENCE).orElseThrow(() -> new AssertionError("pid " + pid + " did not exit; events: "
+                    + hooks.events));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static void await(String what, BooleanSupplier cond) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) fail("timed out waiting until " + what);
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    @Override
+    public void close() {
+        hooks.releaseStops();
+        machine.close();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.utrace.sim.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.utrace.sim.SimException;
+import dev.utrace.sim.WaitStatus;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class Spawn_LifecycleTest {
+
+    @Test
+    void helloPrintsAndExitsZero() {
+        try (Sim sim = new Sim()) {
+            int pid = sim.spawn("hello");
+            assertEquals(WaitStatus.exited(0), sim.waitExit(pid));
+            assertEquals("hello, world\n", sim.machine.console(pid));
+        }
+    }
+
+    @Test
+    void counterTakesItsArgument() {
+        try (Sim sim = new Sim()) {
+            int pid = sim.spawn("counter", "3");
+            sim.waitExit(pid);
+            assertEquals("1\n2\n3\n", sim.machine.console(pid));
+        }
+    }
+
+    @Test
+    void unknownProgramIsAClearErrorAndSpawnsNothing() {
+        try (Sim sim = new Sim()) {
+            int before = sim.machine.tasks().size();
+            SimException e = assertThrows(SimException.class, () -> sim.spawn("helo"));
+            assertTrue(e.getMessage().contains("no program named 'helo'") && e.getMessage().contains("hello"), e.getMessage());
+            assertEquals(before, sim.machine.tasks().size());
+        }
+    }
+
+    @Test
+    void nonNumericArgumentIsRefused() {
+        try (Sim sim = new Sim()) {
+            SimException e = assertThrows(SimException.class, () -> sim.machine.spawn("counter", List.of("three")));
+            assertTrue(e.getMessage().contains("'three' is not a number"), e.getMessage());
+        }
+    }
+}
