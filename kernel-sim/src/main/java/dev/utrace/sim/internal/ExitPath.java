@@ -155,7 +155,7 @@ final class ExitPath {
             if (p.execer != null) d.wake(p.execer);
             SimTask leader = p.leader;
             if (t == leader) {
-                processGone(p);
+                processGone(p, d);
             } else if (p.threads == 1 && leader.rawState() == TaskState.ZOMBIE && notifyParent(p, d)) {
                 leader.setState(TaskState.DEAD);
                 zap = leader;
@@ -167,8 +167,11 @@ final class ExitPath {
         if (zap != null) release(zap);
     }
 
-    private void processGone(Proc p) {
-        if (p.parent != null) p.parent.removeChild(p);
+    private void processGone(Proc p, Deferred d) {
+        if (p.parent != null) {
+            p.parent.removeChild(p);
+            for (SimTask q = p.parent.firstThread; q != null; q = q.groupNext) d.wake(q);
+        }
         p.parent = null;
         k.records.add(p.tgid, p.exitStatus, p.consoleText());
     }

@@ -87,6 +87,7 @@ final class ForkPath {
         AddressSpace mm = (flags & CLONE_VM) != 0 ? pp.mm : pp.mm.copy();
         Proc p = new Proc(tgid, false, pp.program, mm);
         p.comm = pp.comm;
+        p.inheritConsole(pp.console());
         return p;
     }
 }

@@ -85,6 +85,11 @@ final class Proc {
         return c;
     }
 
+    /** Makes this (new) process write to {@code c}, as a forked child inherits its parent's stdout. */
+    void inheritConsole(Console c) {
+        console = c;
+    }
+
     /** The console text, or "" if the process never wrote. */
     String consoleText() {
         Console c = console;
@@ -154,12 +159,14 @@ final class Proc {
         firstChild = c;
     }
 
+    /** Unlinks a child (reaped, self-reaped or re-parented); waiters re-check. */
     void removeChild(Proc c) {
         if (c.prevSibling != null) c.prevSibling.nextSibling = c.nextSibling;
         else firstChild = c.nextSibling;
         if (c.nextSibling != null) c.nextSibling.prevSibling = c.prevSibling;
         c.nextSibling = c.prevSibling = null;
         if (zombies != null) zombies.remove(c);
+        childEvents++;
     }
 
     void queueZombie(Proc c) {
