@@ -67,6 +67,10 @@ public interface TraceHooks {
      * The top of the machine's signal-delivery loop ({@code get_signal_to_deliver}). The core
      * may dequeue a signal itself (through {@link TracedTask#dequeueSignal}) and report it.
      *
+     * <p>Pass the <b>same</b> {@code info} object in every round of one delivery loop and do
+     * not clear it after {@code -1}: it may hold a signal an engine held with STOP|IGN, which
+     * a later REPORT round re-injects (R-SIG-4).
+     *
      * @param info     filled with the signal to act on when the result is positive
      * @param returnKa filled with the disposition to act on when the result is positive
      * @return <ul>

@@ -274,7 +274,7 @@ class Hooks implements TraceHooks {
                         for (UtraceEngine e : u.attached) {
                             startCallback(u, r, e, null);
                         }
-                    } else if ((u.flags & Bits.ENGINE_STOP) != 0) {
+                    } else if (u.anyEngineHoldsStop()) {
                         // OQ-4: with no QUIESCE engine the kernel would run on; we keep the
                         // documented promise that a standing stop holds the task.
                         r.action = ResumeAction.STOP;

@@ -45,7 +45,7 @@ final class SignalPass {
                 return -1;
             }
             if ((u.flags & Bits.QUIESCE) == 0) {
-                if ((u.flags & Bits.ENGINE_STOP) != 0) { // OQ-4: keep the documented promise
+                if (u.anyEngineHoldsStop()) { // OQ-4: keep the documented promise
                     r.action = ResumeAction.STOP;
                     r.spurious = false;
                     finishResumeReport(u, r);
@@ -76,7 +76,9 @@ final class SignalPass {
             EngineOps ops = e.ops;
             if (ops == null || (want & (eventBit | Bits.QUIESCE)) == 0) {
                 u.reporting = null;
-                if ((want & Bits.ENGINE_STOP) != 0) r.action = ResumeAction.STOP; // OQ-4, as above
+                if ((want & Bits.ENGINE_STOP) != 0 && ops != null && ops != DetachedOps.INSTANCE) {
+                    r.action = ResumeAction.STOP; // OQ-4: a standing stop of an engine not called here still holds
+                }
                 continue;
             }
             int ret;

@@ -376,8 +376,19 @@ public final class UtraceCore extends Hooks {
                 u.lock.unlock();
             }
         }
-        for (UtraceEngine e : engines) { // 4. release, exactly once, in this thread
-            e.runRelease();
+        for (UtraceEngine e : engines) { // 4. release, exactly once, here unless a last put is running it
+            if (!e.runRelease()) {
+                Backoff backoff = null;
+                while (!e.releaseDone()) { // the tracee dropped the last reference meanwhile
+                    if (System.nanoTime() - deadline > REVOKE_WAIT_NANOS) {
+                        Callbacks.LOG.log(Level.WARNING, "revoking " + e + ": its release, run by another thread, "
+                                + "has not returned; going on");
+                        break;
+                    }
+                    if (backoff == null) backoff = new Backoff();
+                    backoff.pause();
+                }
+            }
             e.forgetData();
         }
         return engines.size();

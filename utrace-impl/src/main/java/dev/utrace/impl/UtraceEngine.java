@@ -50,6 +50,7 @@ final class UtraceEngine implements Engine {
     private volatile int refs;
     @SuppressWarnings("unused") // accessed through RELEASE_OPS
     private volatile EngineOps releaseOps;
+    private volatile boolean releaseDone;
 
     UtraceEngine(UtraceTask task, Owner owner, EngineOps ops, Object data) {
         this.task = task;
@@ -89,14 +90,28 @@ final class UtraceEngine implements Engine {
         }
     }
 
-    /** Runs {@code release(data)} unless it already ran; true if this call ran it. */
+    /**
+     * Runs {@code release(data)} unless another thread took the hook first; true if this call
+     * ran it. The data is read before the hook is taken, so a revocation that later forgets
+     * the data can never make a release see null.
+     */
     boolean runRelease() {
+        Object d = data;
         EngineOps hook = (EngineOps) RELEASE_OPS.getAndSet(this, (EngineOps) null);
         if (hook == null) {
             return false;
         }
-        Callbacks.release(hook, this, data);
+        try {
+            Callbacks.release(hook, this, d);
+        } finally {
+            releaseDone = true;
+        }
         return true;
+    }
+
+    /** Whether a release that some thread started has returned. */
+    boolean releaseDone() {
+        return releaseDone;
     }
 
     /** After revocation ran release, the data is destroyed; drop it so the owner's classes can be unloaded. */

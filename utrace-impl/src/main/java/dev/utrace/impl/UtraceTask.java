@@ -153,6 +153,28 @@ final class UtraceTask {
         e.flags = Bits.QUIESCE;
     }
 
+    /**
+     * Whether some engine holds a stop now. The union bit in {@code flags} is only narrowed by
+     * a reset, so after an engine let go it may still be set; decisions to stop look at the
+     * engines themselves. Without the lock only spliced engines are seen, so callers that do
+     * not hold it splice first (every pass starts with {@code startReport}).
+     */
+    boolean anyEngineHoldsStop() {
+        for (UtraceEngine e : attached) {
+            if (holdsStop(e)) return true;
+        }
+        if (lock.isHeldByCurrentThread()) { // a new engine may stop the task before it is spliced
+            for (UtraceEngine e : attaching) {
+                if (holdsStop(e)) return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holdsStop(UtraceEngine e) {
+        return (e.flags & Bits.ENGINE_STOP) != 0 && e.isAttachedOps();
+    }
+
     void markWantsStop(UtraceEngine e) {
         assert lock.isHeldByCurrentThread();
         if ((e.flags & Bits.ENGINE_STOP) == 0) {
@@ -283,10 +305,11 @@ final class UtraceTask {
         for (;;) {
             lock.lock();
             requestResume(action);
-            if ((flags & Bits.ENGINE_STOP) == 0) {
-                // Every engine resumed or detached after the callbacks returned.
+            if (!anyEngineHoldsStop()) {
+                // Every engine resumed or detached after the callbacks returned (or a
+                // controller's RESUME raced us here): recompute the flags and do not sleep.
                 resetAndUnlock();
-                if ((flags & Bits.ENGINE_STOP) != 0) continue;
+                if (anyEngineHoldsStop()) continue;
                 return;
             }
             if (task.fatalSignalPending()) {
@@ -341,7 +364,7 @@ final class UtraceTask {
             lock.unlock();
             return;
         }
-        if ((flags & Bits.ENGINE_STOP) == 0 || task.fatalSignalPending()) {
+        if (!anyEngineHoldsStop() || task.fatalSignalPending()) {
             stopped = false;
             adoptedStop = false;
             stopGeneration++;

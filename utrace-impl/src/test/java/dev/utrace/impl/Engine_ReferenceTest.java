@@ -14,11 +14,13 @@ import dev.utrace.api.EngineState;
 import dev.utrace.api.Event;
 import dev.utrace.api.Outcome;
 import dev.utrace.api.ResumeAction;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class Engine_ReferenceTest extends CoreFixture {
 
     @Test
+    @DisplayName("R-REF-1: attach returns two references")
     void R_REF_1_attachReturnsTwoReferences() {
         FakeTask t = newTask();
         Engine e = utrace.attach(t, AttachFlags.CREATE, rec("A"), null).engine();
@@ -26,6 +28,7 @@ class Engine_ReferenceTest extends CoreFixture {
     }
 
     @Test
+    @DisplayName("R-REF-2: lookup takes a new reference and finds the same engine")
     void R_REF_2_lookupTakesANewReferenceAndFindsTheSameEngine() {
         FakeTask t = newTask();
         Rec a = rec("A");
@@ -38,6 +41,7 @@ class Engine_ReferenceTest extends CoreFixture {
     }
 
     @Test
+    @DisplayName("R-REF-3: get adds put removes and an unmatched put throws")
     void R_REF_3_getAddsPutRemovesAndAnUnmatchedPutThrows() {
         FakeTask t = newTask();
         Rec a = rec("A");
@@ -57,6 +61,7 @@ class Engine_ReferenceTest extends CoreFixture {
     }
 
     @Test
+    @DisplayName("R-REF-5: release runs once at the last put with the data even after detach swapped the ops")
     void R_REF_5_releaseRunsOnceAtTheLastPutWithTheDataEvenAfterDetachSwappedTheOps() {
         FakeTask t = newTask();
         Rec a = rec("A");
@@ -79,6 +84,7 @@ class Engine_ReferenceTest extends CoreFixture {
     }
 
     @Test
+    @DisplayName("R-REF-6: release runs in the thread that drops the last reference")
     void R_REF_6_releaseRunsInTheThreadThatDropsTheLastReference() throws Exception {
         FakeTask t = newTask();
         Rec a = rec("A");
@@ -106,6 +112,7 @@ class Engine_ReferenceTest extends CoreFixture {
     }
 
     @Test
+    @DisplayName("R-REF-7: failed attach never releases the data")
     void R_REF_7_failedAttachNeverReleasesTheData() {
         FakeTask t = newTask();
         Rec a = rec("A");
@@ -119,6 +126,7 @@ class Engine_ReferenceTest extends CoreFixture {
     }
 
     @Test
+    @DisplayName("R-REF-8: a held reference stays safe after detach and answers gone")
     void R_REF_8_aHeldReferenceStaysSafeAfterDetachAndAnswersGone() {
         FakeTask t = newTask();
         Rec a = rec("A");
@@ -135,6 +143,7 @@ class Engine_ReferenceTest extends CoreFixture {
     }
 
     @Test
+    @DisplayName("R-REF-9: callback arguments are the engine and the task")
     void R_REF_9_callbackArgumentsAreTheEngineAndTheTask() {
         FakeTask t = newTask();
         Rec a = rec("A");
@@ -146,6 +155,7 @@ class Engine_ReferenceTest extends CoreFixture {
     }
 
     @Test
+    @DisplayName("R-REF-10: after report reap the engine is detached and freed when unreferenced")
     void R_REF_10_afterReportReapTheEngineIsDetachedAndFreedWhenUnreferenced() {
         FakeTask t = newTask();
         Rec a = rec("A");
@@ -160,6 +170,7 @@ class Engine_ReferenceTest extends CoreFixture {
     }
 
     @Test
+    @DisplayName("R-REF-11: the attacher owns a reference so the engine survives an immediate death")
     void R_REF_11_theAttacherOwnsAReferenceSoTheEngineSurvivesAnImmediateDeath() {
         FakeTask t = newTask();
         Rec a = rec("A");
@@ -173,6 +184,7 @@ class Engine_ReferenceTest extends CoreFixture {
     }
 
     @Test
+    @DisplayName("R-REF-12: get on a freed engine is refused")
     void R_REF_12_getOnAFreedEngineIsRefused() {
         FakeTask t = newTask();
         Engine e = utrace.attach(t, AttachFlags.CREATE, rec("A"), null).engine();

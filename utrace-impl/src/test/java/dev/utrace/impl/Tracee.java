@@ -99,8 +99,8 @@ final class Tracee {
     }
 
     private void deliverSignals() {
+        SignalInfo info = new SignalInfo(); // the same object every round (R-SIG-4)
         for (int guard = 0; guard < 1000; guard++) {
-            SignalInfo info = new SignalInfo();
             SigAction ka = new SigAction();
             int r = hooks.getSignal(task, info, ka);
             if (r < 0) continue;

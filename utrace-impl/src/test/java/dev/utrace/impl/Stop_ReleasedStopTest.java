@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
  * union mask, whose ENGINE_STOP bit is only narrowed by a reset, instead of from the engines'
  * own stop bits; a task whose every engine already let go of its stop stops anyway.
  */
-@org.junit.jupiter.api.Disabled("core bug: OQ-4 stop at the resume point tests the stale task-wide ENGINE_STOP bit, not the engines'")
-class PendingBug_StaleStopUnionTest extends CoreFixture {
+class Stop_ReleasedStopTest extends CoreFixture {
 
     @Test
     @DisplayName("R-ACT-4 R-ACT-5 a stop released by a resume return does not stop the task at the resume point")
