@@ -12,21 +12,25 @@ import org.junit.jupiter.api.Test;
 class Exit_OrderTest {
 
     @Test
-    void exitThenDeathAsZombieThenReapAsDeadOnTheParentsThread_R_EVT_ORD_3() {
+    void exitFirstThenDeathAsZombieThenReapAsDeadOnTheReapersThread() {
         try (Sim sim = new Sim()) {
-            int pid = sim.spawn("true");
-            sim.waitExit(pid);
-            SimTask t = (SimTask) sim.hooks.of("exit").get(0).task();
-            List<String> tail = sim.hooks.names(t).subList(sim.hooks.names(t).size() - 3, sim.hooks.names(t).size());
-            assertEquals(List.of("exit", "death", "releaseTask"), tail);
-            RecordingHooks.Event death = sim.hooks.of("death", t).get(0);
-            RecordingHooks.Event reap = sim.hooks.of("releaseTask", t).get(0);
-            assertEquals(TaskState.ZOMBIE, death.state());
+            sim.program("par", "fork", "jz rax, kid", "pause", "kid: exit 0");
+            int pid = sim.spawn("par");
+            Sim.await("the child reports death", () -> sim.hooks.of("death").size() == 1);
+            RecordingHooks.Event death = sim.hooks.of("death").get(0);
+            SimTask kid = (SimTask) death.task();
+            assertEquals(TaskState.ZOMBIE, death.state(), "a zombie while its parent does not wait");
             assertEquals("groupDead=true signal=17", death.detail());
+            assertSame(kid.thread, death.thread());
+            assertEquals(List.of("exit", "death"), sim.hooks.names(kid).subList(sim.hooks.names(kid).size() - 2,
+                    sim.hooks.names(kid).size()));
+            sim.machine.kill(pid, dev.utrace.api.task.Signals.SIGKILL);
+            sim.waitExit(pid);
+            sim.waitExit(kid.tgid());
+            RecordingHooks.Event reap = sim.hooks.of("releaseTask", kid).get(0);
             assertEquals(TaskState.DEAD, reap.state());
-            assertSame(sim.kernel.init.thread, reap.thread(), "init, the parent, reaps");
-            assertSame(t.thread, death.thread());
-            assertEquals(null, sim.kernel.find(pid));
+            assertSame(sim.kernel.init.thread, reap.thread(), "init, the new parent, reaps");
+            assertEquals(null, sim.kernel.find(kid.tid()));
         }
     }
 
@@ -46,7 +50,7 @@ class Exit_OrderTest {
             sim.program("grp", "thread t", "thread t", "sleep 10", "exit_group 4", "t: pause", "jmp t");
             int pid = sim.spawn("grp");
             assertEquals(WaitStatus.exited(4), sim.waitExit(pid));
-            List<RecordingHooks.Event> deaths = sim.hooks.of("death");
+            List<RecordingHooks.Event> deaths = sim.deaths(3);
             assertEquals(3, deaths.size());
             assertEquals(1, deaths.stream().filter(d -> d.detail().startsWith("groupDead=true")).count(), deaths.toString());
             for (RecordingHooks.Event d : deaths) {
@@ -65,6 +69,7 @@ class Exit_OrderTest {
             sim.program("lead", "thread t", "exit 5", "t: sleep 50", "exit 9");
             int pid = sim.spawn("lead");
             assertEquals(WaitStatus.exited(5), sim.waitExit(pid), "the leader's own code, not the last thread's");
+            sim.deaths(2);
             RecordingHooks.Event leaderDeath = sim.hooks.events.stream()
                     .filter(e -> e.hook().equals("death") && e.tid() == pid).findFirst().orElseThrow();
             assertEquals("groupDead=false signal=17", leaderDeath.detail());

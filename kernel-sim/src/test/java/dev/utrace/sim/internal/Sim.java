@@ -60,6 +60,12 @@ final class Sim implements AutoCloseable {
         return t;
     }
 
+    /** The task that first reported an event under {@code tid} (it may be gone by now). */
+    SimTask firstWithTid(int tid) {
+        return (SimTask) hooks.events.stream().filter(e -> e.tid() == tid).findFirst()
+                .orElseThrow(() -> new AssertionError("no event from " + tid)).task();
+    }
+
     WaitStatus waitExit(int pid) {
         try {
             return machine.waitExit(pid, PATIENCE).orElseThrow(() -> new AssertionError("pid " + pid + " did not exit; events: "
@@ -68,6 +74,15 @@ final class Sim implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * The death events once there are {@code n}: a parent may reap (and waitExit return) while
+     * the last death hook is still being called, as on Linux.
+     */
+    List<RecordingHooks.Event> deaths(int n) {
+        await(n + " death reports", () -> hooks.of("death").size() >= n);
+        return hooks.of("death");
     }
 
     static void await(String what, BooleanSupplier cond) {
