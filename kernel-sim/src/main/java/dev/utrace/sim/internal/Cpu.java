@@ -100,12 +100,16 @@ final class Cpu {
             fault(t, Signals.SIGSEGV, Signals.SEGV_MAPERR, f.address());
             return;
         }
+        // A syscall that enabled stepping (the core at syscall entry) traps on its return, as
+        // Linux's syscall-exit step report does. Traps report the next instruction, as x86 does.
+        if (in instanceof Instr.Syscall) stepping = t.stepMode() != StepMode.NONE;
+        long after = t.regs[Reg.RIP.ordinal()];
         if (watched) {
-            fault(t, Signals.SIGTRAP, Signals.TRAP_HWBKPT, rip);
+            fault(t, Signals.SIGTRAP, Signals.TRAP_HWBKPT, after);
         } else if (stepping) {
             if (t.debug == null) t.debug = new DebugRegisters();
             t.debug.noteSingleStep();
-            fault(t, Signals.SIGTRAP, Signals.TRAP_TRACE, rip);
+            fault(t, Signals.SIGTRAP, Signals.TRAP_TRACE, after);
         }
     }
 

@@ -223,6 +223,9 @@ final class SimTask implements TracedTask {
     @Override
     public void setStepping(StepMode mode) {
         stepMode = mode == null ? StepMode.NONE : mode;
+        // Called on the task's thread or while it is held stopped, so the registers are ours to change.
+        long flags = regs[Reg.EFLAGS.ordinal()];
+        regs[Reg.EFLAGS.ordinal()] = stepMode != StepMode.NONE ? flags | Reg.EFLAGS_TF : flags & ~Reg.EFLAGS_TF;
     }
 
     StepMode stepMode() {
