@@ -1,0 +1,26 @@
+package dev.utrace.sim.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.utrace.sim.WaitStatus;
+import org.junit.jupiter.api.Test;
+
+/** Threads being created while another thread calls exit_group: no thread survives or leaks. */
+class Clone_RaceWithGroupExitTest {
+
+    @Test
+    void exitGroupRacingCloneLeavesNothingBehind() {
+        int n = Sim.iterations(100);
+        try (Sim sim = new Sim()) {
+            sim.program("race", "thread quitter", "more: thread idle", "jmp more",
+                    "quitter: yield", "exit_group 3", "idle: pause", "jmp idle");
+            int[] pids = new int[n];
+            for (int i = 0; i < n; i++) pids[i] = sim.spawn("race");
+            for (int pid : pids) assertEquals(WaitStatus.exited(3), sim.waitExit(pid));
+            Sim.await("every thread is reaped", () -> sim.machine.tasks().size() == 1);
+            int clones = sim.hooks.of("clone").size();
+            sim.deaths(clones + n);
+            assertEquals(clones + n, sim.hooks.of("releaseTask").size(), "each task was released exactly once");
+        }
+    }
+}

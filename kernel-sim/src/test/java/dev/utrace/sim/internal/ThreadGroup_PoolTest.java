@@ -1,0 +1,63 @@
+package dev.utrace.sim.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.utrace.api.task.CloneFlags;
+import dev.utrace.api.task.TaskState;
+import dev.utrace.sim.TaskInfo;
+import dev.utrace.sim.WaitStatus;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ThreadGroup_PoolTest {
+
+    @Test
+    void threadpoolRunsItsWorkersInOneGroup() {
+        try (Sim sim = new Sim()) {
+            int pid = sim.spawn("threadpool", "3");
+            Sim.await("three workers run", () -> sim.machine.tasks().stream().filter(i -> i.tgid() == pid).count() == 4);
+            List<TaskInfo> group = sim.machine.tasks().stream().filter(i -> i.tgid() == pid).toList();
+            for (TaskInfo i : group) {
+                assertEquals(1, i.ppid(), "threads share the process's parent");
+                assertEquals("threadpool", i.comm());
+            }
+            assertEquals(WaitStatus.exited(0), sim.waitExit(pid));
+            assertTrue(sim.machine.console(pid).endsWith("all 3 workers done\n"), sim.machine.console(pid));
+            for (RecordingHooks.Event c : sim.hooks.of("clone")) {
+                assertEquals("flags=" + SyscallTable.THREAD_FLAGS, c.detail().split(" ")[0]);
+            }
+            assertTrue((SyscallTable.THREAD_FLAGS & CloneFlags.CLONE_THREAD) != 0);
+        }
+    }
+
+    @Test
+    void aThreadThatExitsReapsItselfAtOnce() {
+        try (Sim sim = new Sim()) {
+            sim.program("one", "thread t", "pause", "t: exit 0");
+            int pid = sim.spawn("one");
+            Sim.await("the thread is gone", () -> sim.hooks.of("releaseTask").size() == 1);
+            RecordingHooks.Event reap = sim.hooks.of("releaseTask").get(0);
+            assertSame(sim.hooks.of("death", reap.task()).get(0).thread(), reap.thread());
+            assertEquals(TaskState.DEAD, reap.state());
+            assertEquals(1, sim.machine.info(pid).threads());
+            sim.machine.kill(pid, dev.utrace.api.task.Signals.SIGKILL);
+            sim.waitExit(pid);
+        }
+    }
+
+    @Test
+    void unknownPidsAreClearErrorsForInfoConsoleAndWait() {
+        try (Sim sim = new Sim()) {
+            String info = org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.sim.SimException.class,
+                    () -> sim.machine.info(424242)).getMessage();
+            assertEquals("no task with pid 424242; tasks() lists the live ones", info);
+            String console = org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.sim.SimException.class,
+                    () -> sim.machine.console(424242)).getMessage();
+            assertEquals("no process with pid 424242 is alive or recently ended", console);
+            org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.sim.SimException.class,
+                    () -> sim.machine.waitExit(424242, java.time.Duration.ZERO));
+        }
+    }
+}
