@@ -1,0 +1,55 @@
+package dev.utrace.itests.osgi;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+
+import java.io.File;
+import org.ops4j.pax.exam.Option;
+
+/**
+ * Pax Exam options for tests of utrace bundles, so that an engine's own integration test is
+ * one line: {@code options(UtraceOptions.core(), UtraceOptions.machine(), junitBundles(), ...)}.
+ * Bundles come as {@code file:} URLs of the build's own jars (system properties
+ * {@code bundle.*}, set by this module's pom), so a test run needs no prior install.
+ */
+public final class UtraceOptions {
+    private UtraceOptions() {
+    }
+
+    /** Declarative Services and the utrace core (the {@code Utrace} and {@code TraceHooks} services). */
+    public static Option core() {
+        return composite(
+                frameworkProperty("org.osgi.framework.bsnversion").value("multiple"),
+                jar("promise"), jar("function"), jar("ds-api"), jar("scr"),
+                jar("utrace-api"), jar("utrace-impl"));
+    }
+
+    /** The simulated machine ({@code Machine} and {@code SimMachine} services). */
+    public static Option machine() {
+        return jar("kernel-sim");
+    }
+
+    /**
+     * JUnit 4 inside the framework (OSGi-packaged JUnit, Hamcrest and Pax Exam's invoker), from
+     * the files Maven resolved; use it instead of {@code junitBundles()}, which fetches them
+     * again by itself.
+     */
+    public static Option junit() {
+        return composite(jar("hamcrest"), jar("junit"), jar("junit-invoker"));
+    }
+
+    private static Option jar(String name) {
+        String path = System.getProperty("bundle." + name);
+        if (path == null || path.isEmpty() || path.startsWith("${")) {
+            throw new IllegalStateException("system property bundle." + name
+                    + " is not set; run the tests through Maven (bin/test), which sets it");
+        }
+        File f = new File(path);
+        if (!f.isFile()) {
+            throw new IllegalStateException("bundle." + name + " = " + path
+                    + " is not a jar; build the module first (bin/test builds everything)");
+        }
+        return bundle(f.toURI().toString());
+    }
+}
