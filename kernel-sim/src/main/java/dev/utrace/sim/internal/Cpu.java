@@ -7,16 +7,18 @@ import dev.utrace.api.task.Signals;
 import dev.utrace.spi.StepMode;
 import dev.utrace.spi.TraceHooks;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a task's program on its thread: fetch, execute, traps (single-step, watchpoints,
  * faults), and before every instruction the return-to-user work loop
  * ({@code exit_to_user_mode_loop}): signal delivery while a signal is owed, the core's resume
- * hook while notify-resume is set, then the step mode. A task yields its carrier every
+ * hook while notify-resume is set, then the step mode. A task gives its carrier away every
  * {@link #SLICE} instructions, since virtual threads are not preempted.
  */
 final class Cpu {
     static final int SLICE = 1024;
+    private static final long SLICE_PAUSE_NANOS = 1_000;
     private static final System.Logger LOG = System.getLogger(Cpu.class.getName());
 
     private final Kernel k;
@@ -61,8 +63,19 @@ final class Cpu {
         while (true) {
             if (t.work() != 0 || t.fatal) returnToUser(t);
             step(t);
-            if ((++n & (SLICE - 1)) == 0) Thread.yield();
+            if ((++n & (SLICE - 1)) == 0) endSlice();
         }
+    }
+
+    /**
+     * Gives the carrier away at the end of a time slice. {@code Thread.yield()} is not enough:
+     * the scheduler may run the yielding thread again at once, and two busy loops on two carriers
+     * then starve everyone else, including a task that was just handed the kernel lock. A timed
+     * park re-queues the task behind the runnable ones. It may consume a pending unpark, which
+     * is harmless: every wait re-checks its condition before parking.
+     */
+    private static void endSlice() {
+        LockSupport.parkNanos(SLICE_PAUSE_NANOS);
     }
 
     /** {@code exit_to_user_mode_loop}; the step mode takes effect as the next instruction starts (EFLAGS.TF). */

@@ -138,7 +138,10 @@ final class Kernel {
         return pid;
     }
 
-    /** Kills every process and stops init. Tasks held inside a core hook end when the core lets them go. */
+    /**
+     * Kills every process; init reaps them and then ends. Tasks held inside a core hook end when
+     * the core lets them go.
+     */
     void shutdown() {
         Deferred d = new Deferred();
         lock.lock();
@@ -151,7 +154,6 @@ final class Kernel {
                 if (p.groupExitCode == 0) p.groupExitCode = Signals.SIGKILL;
                 signals.killThread(t, d);
             }
-            init.fatal = true;
         } finally {
             lock.unlock();
             d.run();

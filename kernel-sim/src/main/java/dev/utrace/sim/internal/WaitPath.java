@@ -92,12 +92,17 @@ final class WaitPath {
         return null;
     }
 
-    /** init's loop: reap every child that dies, sleep while there is none, until the machine shuts down. */
+    /**
+     * init's loop: reap every child that dies and sleep while there is none. After shutdown it
+     * goes on reaping the killed processes and ends once it has no children left.
+     */
     void initLoop(SimTask init) {
-        while (!k.isShutdown()) {
+        while (true) {
             int seen = init.proc.childEvents;
             long r = wait4(init, -1, 0, 0);
-            if (r == -Errno.ECHILD) init.waitFor(() -> init.proc.childEvents != seen, false, 0, TaskState.SLEEPING);
+            if (r != -Errno.ECHILD) continue;
+            if (k.isShutdown()) return;
+            init.waitFor(() -> init.proc.childEvents != seen || k.isShutdown(), false, 0, TaskState.SLEEPING);
         }
     }
 }

@@ -38,4 +38,25 @@ class Orphan_ReapTest {
             assertSame(death.thread(), reap.thread(), "the child reaps itself");
         }
     }
+
+    @Test
+    void aLeaderThatDiesFirstIsReapedByItsLastThreadWhenTheParentIgnoresSigchld() {
+        try (Sim sim = new Sim()) {
+            sim.program("ign2", "signal SIGCHLD, ignore", "fork", "jz rax, kid", "wait", "print \"{rax}\"", "exit 0",
+                    "kid: thread worker", "exit 0", "worker: sleep 30", "exit 0");
+            int pid = sim.spawn("ign2");
+            sim.waitExit(pid);
+            assertEquals("-10", sim.machine.console(pid));
+            sim.deaths(3);
+            RecordingHooks.Event worker = sim.hooks.of("death").stream()
+                    .filter(e -> e.tid() != pid && e.task().tid() != e.task().tgid()).findFirst().orElseThrow();
+            int kidPid = worker.task().tgid();
+            SimTask kidLeader = (SimTask) sim.hooks.of("death").stream().filter(e -> e.tid() == kidPid)
+                    .findFirst().orElseThrow().task();
+            assertEquals("groupDead=false signal=17", sim.hooks.of("death", kidLeader).get(0).detail(),
+                    "the leader waits as a zombie for its thread");
+            RecordingHooks.Event leaderReap = sim.hooks.of("releaseTask", kidLeader).get(0);
+            assertSame(worker.thread(), leaderReap.thread(), "the last thread releases the leader");
+        }
+    }
 }

@@ -46,4 +46,14 @@ class Spawn_LifecycleTest {
             assertTrue(e.getMessage().contains("'three' is not a number"), e.getMessage());
         }
     }
+
+    @Test
+    void closingKillsEveryTaskAndRefusesNewOnes() {
+        Sim sim = new Sim();
+        int pid = sim.spawn("idle");
+        sim.close();
+        assertEquals(dev.utrace.sim.WaitStatus.signaled(dev.utrace.api.task.Signals.SIGKILL, false), sim.waitExit(pid));
+        SimException e = assertThrows(SimException.class, () -> sim.spawn("hello"));
+        assertEquals("the machine is shut down; start a new one to spawn tasks", e.getMessage());
+    }
 }
