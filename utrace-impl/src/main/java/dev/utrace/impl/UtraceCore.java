@@ -17,16 +17,17 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The utrace core: the hook points machines call (inherited from {@link Hooks}) and the
  * controller operations behind every bundle's {@code Utrace} facade. Registered as the
- * {@link TraceHooks} service; a machine finds it there and the core finds the machine.
+ * {@link TraceHooks} service; a machine finds it there, and the core tracks the machine.
  */
 @Component(immediate = true, service = {TraceHooks.class, UtraceCore.class},
         property = "service.description=utrace core: hook points and engine lifetime")
@@ -34,24 +35,50 @@ public final class UtraceCore extends Hooks {
     /** How long a revocation waits for a callback in flight before warning and going on. */
     static final long REVOKE_WAIT_NANOS = 2_000_000_000L;
 
-    private volatile Machine machine;
+    /** Where the machine comes from: fixed without OSGi, a service tracker under OSGi. */
+    private volatile Supplier<Machine> machine = () -> null;
+    private volatile BundleContext context;
+    private volatile ServiceTracker<Machine, Machine> tracker;
 
     public UtraceCore() {
     }
 
     /** A core bound to {@code machine}, for use without OSGi. */
     public UtraceCore(Machine machine) {
-        this.machine = machine;
+        this.machine = () -> machine;
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindMachine(Machine m) {
-        machine = m;
+    /**
+     * Finds the machine with a tracker rather than a DS reference, opened at first use: the
+     * machine's component references this one's TraceHooks, so getting the machine while this
+     * component activates would make the cycle SCR reports as an error.
+     */
+    @Activate
+    void activate(BundleContext context) {
+        this.context = context;
+        machine = this::trackedMachine;
     }
 
-    void unbindMachine(Machine m) {
-        if (machine == m) machine = null;
+    @Deactivate
+    synchronized void deactivate() {
+        machine = () -> null;
+        context = null;
+        if (tracker != null) tracker.close();
+        tracker = null;
+    }
+
+    private Machine trackedMachine() {
+        ServiceTracker<Machine, Machine> t = tracker;
+        if (t == null) {
+            synchronized (this) {
+                if (tracker == null && context != null) {
+                    tracker = new ServiceTracker<>(context, Machine.class, null);
+                    tracker.open();
+                }
+                t = tracker;
+            }
+        }
+        return t == null ? null : t.getService();
     }
 
     /** A {@code Utrace} facade whose engines belong to an owner of this name; for use without OSGi. */
@@ -60,17 +87,17 @@ public final class UtraceCore extends Hooks {
     }
 
     boolean canSingleStep() {
-        Machine m = machine;
+        Machine m = machine.get();
         return m != null && m.canSingleStep();
     }
 
     boolean canBlockStep() {
-        Machine m = machine;
+        Machine m = machine.get();
         return m != null && m.canBlockStep();
     }
 
     TracedTask findTask(int pid) {
-        Machine m = machine;
+        Machine m = machine.get();
         return m == null ? null : m.findTask(pid);
     }
 
