@@ -31,6 +31,7 @@ final class Kernel {
     final ProgramLibrary library;
     final ExitRecords records = new ExitRecords();
     final SignalPath signals = new SignalPath(this);
+    final SignalSyscalls sigcalls = new SignalSyscalls(this);
     final SignalDelivery delivery = new SignalDelivery(this);
     final ExitPath exits = new ExitPath(this);
     final WaitPath waits = new WaitPath(this);

@@ -44,8 +44,8 @@ final class Syscalls {
             case WRITE -> write(t, (int) a0, a1, a2);
             case MMAP -> mmap(t, a0, a1);
             case MUNMAP -> t.proc.mm.unmap(a0, a1) ? 0 : -Errno.EINVAL;
-            case RT_SIGACTION -> k.signals.sigaction(t, (int) a0, a1, a2);
-            case RT_SIGPROCMASK -> k.signals.sigprocmask(t, (int) a0, a1, a2);
+            case RT_SIGACTION -> k.sigcalls.sigaction(t, (int) a0, a1, a2);
+            case RT_SIGPROCMASK -> k.sigcalls.sigprocmask(t, (int) a0, a1, a2);
             case RT_SIGRETURN -> k.delivery.sigreturn(t);
             case SCHED_YIELD -> {
                 Thread.yield();
