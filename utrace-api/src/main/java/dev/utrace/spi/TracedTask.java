@@ -68,13 +68,17 @@ public interface TracedTask extends Task {
      */
     void setUtraceStopped(boolean stopped);
 
-    /** How the task runs when it next returns to user mode. */
+    /**
+     * How the task runs when it next returns to user mode. Called only on the task's own hook
+     * thread (at its resume point), so the machine may update the task's registers (EFLAGS.TF).
+     */
     void setStepping(StepMode mode);
 
     /**
      * Dequeues the next deliverable signal for this task into {@code into}, as
      * {@code dequeue_signal} does (unblocked, thread queue first). Called only from this
-     * task's {@link TraceHooks#getSignal}.
+     * task's {@link TraceHooks#getSignal}. Once SIGKILL is pending it is returned on every
+     * call, whatever else is queued.
      *
      * @return the signal number, or 0 if none is deliverable
      */

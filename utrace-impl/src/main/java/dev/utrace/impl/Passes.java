@@ -51,7 +51,7 @@ final class Passes {
         long want = e.flags;
         EngineOps ops = e.ops;
         if (ops == null) {
-            u.reporting = null;
+            u.clearReporting();
             return null;
         }
         if ((want & Bits.QUIESCE) != 0 || ops == DetachedOps.INSTANCE) {
@@ -79,7 +79,7 @@ final class Passes {
             r.spurious = false;
             return ops;
         }
-        u.reporting = null;
+        u.clearReporting();
         return null;
     }
 
@@ -92,7 +92,7 @@ final class Passes {
     static boolean finishCallback(UtraceTask u, Report r, UtraceEngine e, int ret) {
         r.result = ret & ~ResumeAction.MASK;
         boolean detached = applyAction(u, r, e, resumeActionOf(e, ret));
-        u.reporting = null;
+        u.clearReporting();
         return detached;
     }
 

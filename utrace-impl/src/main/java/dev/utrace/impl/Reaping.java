@@ -48,7 +48,7 @@ final class Reaping {
                     Callbacks.faultNoAction(e, "reportReap on " + u.describe(), x);
                 }
             }
-            u.reporting = null;
+            u.clearReporting();
             u.lock.lock();
             try {
                 e.ops = null;

@@ -75,7 +75,7 @@ final class SignalPass {
             long want = e.flags;
             EngineOps ops = e.ops;
             if (ops == null || (want & (eventBit | Bits.QUIESCE)) == 0) {
-                u.reporting = null;
+                u.clearReporting();
                 if ((want & Bits.ENGINE_STOP) != 0 && ops != null && ops != DetachedOps.INSTANCE) {
                     r.action = ResumeAction.STOP; // OQ-4: a standing stop of an engine not called here still holds
                 }

@@ -57,12 +57,32 @@ final class UtraceTask {
     volatile long stopGeneration;
     private volatile Thread stoppedThread;
 
-    /** The engine whose callback may be running now ({@code utrace->reporting}). */
+    /**
+     * The engine whose callback may be running now ({@code utrace->reporting}). Set with a
+     * volatile store (a full fence: it must be visible before the engine's flags and ops are
+     * read, R-CTL-4); cleared with {@link #clearReporting()}, a release store, as the kernel
+     * clears it without a barrier: readers that rely on it take the lock.
+     */
     volatile UtraceEngine reporting;
     /** The thread running one of this task's hooks now, or null; see the class comment. */
     Thread hookThread;
     /** Reused by the tracee's passes: passes of one task never nest. */
     final Report report = new Report();
+
+    private static final java.lang.invoke.VarHandle REPORTING;
+
+    static {
+        try {
+            REPORTING = java.lang.invoke.MethodHandles.lookup().findVarHandle(UtraceTask.class, "reporting", UtraceEngine.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Ends a callback's reporting window: everything it did is visible before the clear. */
+    void clearReporting() {
+        REPORTING.setRelease(this, (UtraceEngine) null);
+    }
 
     UtraceTask(UtraceCore core, TracedTask task) {
         this.core = core;

@@ -78,7 +78,8 @@ final class SignalDelivery {
                 doSignalStop(t, 0);
                 continue;
             }
-            info.clear();
+            // info is kept across rounds, as the kernel keeps its siginfo: after -1 it may hold
+            // a signal an engine held with STOP|IGN, which a REPORT round re-injects (R-SIG-4).
             ka.copyFrom(new SigAction());
             int r = h.getSignal(t, info, ka);
             if (r < 0) continue;
