@@ -23,29 +23,6 @@ import org.junit.jupiter.api.Test;
 /** Section 8: {@code utrace_barrier} (R-BAR-*) and examining a stopped task (R-EXAM-*). */
 class Barrier_AndExamineTest extends CoreFixture {
 
-    private static final long QUIESCE = Event.QUIESCE.bit();
-    private static final long EXEC = Event.EXEC.bit();
-    private static final long REAP = Event.REAP.bit();
-
-    private Thread holdStopped(FakeTask t, Engine... engines) {
-        for (Engine e : engines) {
-            Outcome o = utrace.control(t, e, ResumeAction.STOP);
-            assertTrue(o == Outcome.IN_PROGRESS || o == Outcome.DONE, "control(STOP) gave " + o);
-        }
-        Thread th = start("tracee-" + t.tid, () -> tracee(t).returnToUser());
-        await("task " + t.tid + " is utrace-stopped", () -> t.utraceStopped);
-        return th;
-    }
-
-    private static void awaitLatch(CountDownLatch l) {
-        try {
-            if (!l.await(20, TimeUnit.SECONDS)) throw new AssertionError("latch timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     /** An engine whose exec callback blocks until released; the tracee runs the exec on its own thread. */
     private final class Blocked {
         final CountDownLatch in = new CountDownLatch(1);

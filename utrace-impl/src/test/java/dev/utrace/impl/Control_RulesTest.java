@@ -21,31 +21,6 @@ import org.junit.jupiter.api.Test;
 /** Section 7: {@code utrace_control} (R-CTL-*). */
 class Control_RulesTest extends CoreFixture {
 
-    private static final long QUIESCE = Event.QUIESCE.bit();
-    private static final long EXEC = Event.EXEC.bit();
-    private static final long DEATH = Event.DEATH.bit();
-    private static final long REAP = Event.REAP.bit();
-
-    /** Makes the running task stop at its next resume point, held by {@code engines}; returns its thread. */
-    private Thread holdStopped(FakeTask t, Engine... engines) {
-        for (Engine e : engines) {
-            Outcome o = utrace.control(t, e, ResumeAction.STOP);
-            assertTrue(o == Outcome.IN_PROGRESS || o == Outcome.DONE, "control(STOP) gave " + o);
-        }
-        Thread th = start("tracee-" + t.tid, () -> tracee(t).returnToUser());
-        await("task " + t.tid + " is utrace-stopped", () -> t.utraceStopped);
-        return th;
-    }
-
-    private static void awaitLatch(CountDownLatch l) {
-        try {
-            if (!l.await(20, TimeUnit.SECONDS)) throw new AssertionError("latch timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     // ---- STOP ---------------------------------------------------------------------------
 
     @Test

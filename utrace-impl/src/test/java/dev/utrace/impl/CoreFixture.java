@@ -7,7 +7,10 @@ import dev.utrace.api.AttachFlags;
 import dev.utrace.api.AttachResult;
 import dev.utrace.api.Engine;
 import dev.utrace.api.EngineOps;
+import dev.utrace.api.Event;
 import dev.utrace.api.Outcome;
+import dev.utrace.api.ResumeAction;
+import java.util.concurrent.CountDownLatch;
 import dev.utrace.spi.Machine;
 import dev.utrace.spi.TracedTask;
 import java.util.List;
@@ -32,6 +35,35 @@ class CoreFixture {
     final UtraceCore core = new UtraceCore(machine);
     final UtraceFacade utrace = core.facade("test");
     final List<String> log = new CopyOnWriteArrayList<>();
+
+    static final long QUIESCE = Event.QUIESCE.bit();
+    static final long EXEC = Event.EXEC.bit();
+    static final long DEATH = Event.DEATH.bit();
+    static final long REAP = Event.REAP.bit();
+    static final long EXIT = Event.EXIT.bit();
+    static final long CLONE = Event.CLONE.bit();
+    static final long SYSCALL_ENTRY = Event.SYSCALL_ENTRY.bit();
+    static final long SYSCALL_EXIT = Event.SYSCALL_EXIT.bit();
+
+    /** Makes the running task stop at its next resume point, held by {@code engines}; returns its thread. */
+    Thread holdStopped(FakeTask t, Engine... engines) {
+        for (Engine e : engines) {
+            Outcome o = utrace.control(t, e, ResumeAction.STOP);
+            assertTrue(o == Outcome.IN_PROGRESS || o == Outcome.DONE, "control(STOP) gave " + o);
+        }
+        Thread th = start("tracee-" + t.tid, () -> tracee(t).returnToUser());
+        await("task " + t.tid + " is utrace-stopped", () -> t.utraceStopped);
+        return th;
+    }
+
+    static void awaitLatch(CountDownLatch l) {
+        try {
+            if (!l.await(20, TimeUnit.SECONDS)) throw new AssertionError("latch timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 
     FakeTask newTask() {
         FakeTask t = new FakeTask(nextTid.getAndIncrement());

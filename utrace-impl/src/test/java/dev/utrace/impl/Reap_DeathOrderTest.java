@@ -21,21 +21,6 @@ import org.junit.jupiter.api.Test;
 /** Section 10: death, reap and detach races (R-REAP-1..4) and who drops the attached reference (R-REF-4). */
 class Reap_DeathOrderTest extends CoreFixture {
 
-    private static final long QUIESCE = Event.QUIESCE.bit();
-    private static final long EXEC = Event.EXEC.bit();
-    private static final long EXIT = Event.EXIT.bit();
-    private static final long DEATH = Event.DEATH.bit();
-    private static final long REAP = Event.REAP.bit();
-
-    private static void awaitLatch(CountDownLatch l) {
-        try {
-            if (!l.await(20, TimeUnit.SECONDS)) throw new AssertionError("latch timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     @Test
     @DisplayName("R-REAP-1: a reap during the death report waits and runs in the dying thread after death returns")
     void R_REAP_1_aReapDuringTheDeathReportWaitsAndRunsInTheDyingThreadAfterDeathReturns() {

@@ -29,11 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class Release_ModelsTest extends CoreFixture {
 
-    private static final long QUIESCE = Event.QUIESCE.bit();
-    private static final long EXEC = Event.EXEC.bit();
-    private static final long DEATH = Event.DEATH.bit();
-    private static final long REAP = Event.REAP.bit();
-
     /** A ptrace-like context: freed only by release; a use after free is recorded. */
     static final class Context {
         final AtomicBoolean freed = new AtomicBoolean();
@@ -88,15 +83,6 @@ class Release_ModelsTest extends CoreFixture {
             e.put();
         }
         return true;
-    }
-
-    private static void awaitLatch(CountDownLatch l) {
-        try {
-            if (!l.await(20, TimeUnit.SECONDS)) throw new AssertionError("latch timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     // ---- R-REL-1 ------------------------------------------------------------------------

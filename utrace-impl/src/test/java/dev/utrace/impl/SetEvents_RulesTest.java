@@ -21,35 +21,10 @@ import org.junit.jupiter.api.Test;
 /** Section 6: {@code utrace_set_events} (R-SET-1..9). */
 class SetEvents_RulesTest extends CoreFixture {
 
-    private static final long QUIESCE = Event.QUIESCE.bit();
-    private static final long EXEC = Event.EXEC.bit();
-    private static final long DEATH = Event.DEATH.bit();
-    private static final long REAP = Event.REAP.bit();
-
-    /** Makes the running task stop at its next resume point, held by {@code engines}; returns its thread. */
-    private Thread holdStopped(FakeTask t, Engine... engines) {
-        for (Engine e : engines) {
-            Outcome o = utrace.control(t, e, ResumeAction.STOP);
-            assertTrue(o == Outcome.IN_PROGRESS || o == Outcome.DONE, "control(STOP) gave " + o);
-        }
-        Thread th = start("tracee-" + t.tid, () -> tracee(t).returnToUser());
-        await("task " + t.tid + " is utrace-stopped", () -> t.utraceStopped);
-        return th;
-    }
-
     /** A quiesce answer that keeps a requested stop once (at the first resume-point report), then resumes. */
     static java.util.function.Function<Event, ResumeAction> stopOnce() {
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         return ev -> ev == null && done.compareAndSet(false, true) ? ResumeAction.STOP : ResumeAction.RESUME;
-    }
-
-    private static void awaitLatch(CountDownLatch l) {
-        try {
-            if (!l.await(20, TimeUnit.SECONDS)) throw new AssertionError("latch timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     @Test

@@ -20,23 +20,6 @@ import org.junit.jupiter.api.Test;
 /** Section 9: the stop/quiesce model and SIGKILL (R-STOP-1..7). */
 class Stop_RulesTest extends CoreFixture {
 
-    private static final long QUIESCE = Event.QUIESCE.bit();
-    private static final long EXEC = Event.EXEC.bit();
-    private static final long EXIT = Event.EXIT.bit();
-    private static final long DEATH = Event.DEATH.bit();
-    private static final long REAP = Event.REAP.bit();
-    private static final long SYSCALL_ENTRY = Event.SYSCALL_ENTRY.bit();
-
-    private Thread holdStopped(FakeTask t, Engine... engines) {
-        for (Engine e : engines) {
-            Outcome o = utrace.control(t, e, ResumeAction.STOP);
-            assertTrue(o == Outcome.IN_PROGRESS || o == Outcome.DONE, "control(STOP) gave " + o);
-        }
-        Thread th = start("tracee-" + t.tid, () -> tracee(t).returnToUser());
-        await("task " + t.tid + " is utrace-stopped", () -> t.utraceStopped);
-        return th;
-    }
-
     @Test
     @DisplayName("R-STOP-1: a stopped task shows traced and its sleep is killable")
     void R_STOP_1_aStoppedTaskShowsTracedAndItsSleepIsKillable() {
