@@ -30,6 +30,25 @@ public final class UtraceOptions {
         return jar("kernel-sim");
     }
 
+    /** The Gogo runtime and its built-in commands: the {@code CommandProcessor} service, no console. */
+    public static Option shell() {
+        return composite(jar("gogo-runtime"), jar("gogo-command"));
+    }
+
+    /**
+     * ConfigAdmin and FileInstall watching {@code folder}: jars dropped there are installed and
+     * started within about {@code pollMillis}, deleted ones uninstalled; {@code .cfg} files there
+     * configure components.
+     */
+    public static Option hotDeploy(java.nio.file.Path folder, int pollMillis) {
+        return composite(
+                frameworkProperty("felix.fileinstall.dir").value(folder.toAbsolutePath().toString()),
+                frameworkProperty("felix.fileinstall.poll").value(Integer.toString(pollMillis)),
+                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
+                frameworkProperty("felix.fileinstall.log.level").value("2"),
+                jar("configadmin"), jar("fileinstall"));
+    }
+
     /**
      * JUnit 4 inside the framework (OSGi-packaged JUnit, Hamcrest and Pax Exam's invoker), from
      * the files Maven resolved; use it instead of {@code junitBundles()}, which fetches them
