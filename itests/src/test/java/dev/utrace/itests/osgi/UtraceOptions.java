@@ -35,6 +35,11 @@ public final class UtraceOptions {
         return composite(jar("gogo-runtime"), jar("gogo-command"));
     }
 
+    /** The {@code utrace:} shell commands and their table converter (needs {@link #shell()}). */
+    public static Option commands() {
+        return jar("utrace-shell");
+    }
+
     /**
      * ConfigAdmin and FileInstall watching {@code folder}: jars dropped there are installed and
      * started within about {@code pollMillis}, deleted ones uninstalled; {@code .cfg} files there
