@@ -17,6 +17,11 @@ public final class Results {
 
     /** {@code ps}: every live task. */
     public record Tasks(List<TaskInfo> tasks) {
+        /** The thread ids, as text (for the completion script). */
+        public List<String> pids() {
+            return tasks.stream().map(t -> Integer.toString(t.tid())).toList();
+        }
+
         @Override
         public String toString() {
             return tasks.size() + (tasks.size() == 1 ? " task" : " tasks");
@@ -57,6 +62,11 @@ public final class Results {
 
     /** {@code programs}: what can be spawned. */
     public record Programs(List<ProgramInfo> programs) {
+        /** The program names (for the completion script). */
+        public List<String> names() {
+            return programs.stream().map(ProgramInfo::name).toList();
+        }
+
         @Override
         public String toString() {
             return programs.size() + (programs.size() == 1 ? " program" : " programs");

@@ -1,0 +1,45 @@
+package dev.utrace.shell.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The completion script runs in Gogo (with a stand-in for gogo.jline's {@code complete}), declares
+ * every command, and its candidate functions list live pids and program names.
+ */
+class CompletionScriptTest extends ShellFixture {
+
+    /** Records what the script declares, as gogo.jline's {@code complete} would take it. */
+    public static final class Complete {
+        final List<String> calls = new ArrayList<>();
+
+        public void complete(String... args) {
+            calls.add(String.join(" ", args));
+        }
+    }
+
+    @Test
+    void declaresEveryCommandAndCompletesPidsAndPrograms() throws Exception {
+        Complete complete = new Complete();
+        processor.addCommand("gogo", complete, "complete");
+        String script;
+        try (InputStream in = getClass().getResourceAsStream("/utrace-completion.gosh")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        session.execute(script);
+        for (String f : FUNCTIONS) {
+            assertTrue(complete.calls.contains("-c utrace:" + f + " -e"), f + " in " + complete.calls);
+            assertTrue(complete.calls.stream().anyMatch(c -> c.startsWith("-c utrace:" + f + " -d ")), f);
+        }
+        run("spawn idle");
+        assertEquals(List.of("1", "2"), session.execute("__utrace_pids"));
+        assertTrue(((List<?>) session.execute("__utrace_programs")).containsAll(List.of("hello", "idle", "counter")));
+        assertTrue(((List<?>) session.execute("__utrace_signals")).contains("TERM"));
+    }
+}
