@@ -73,6 +73,16 @@ public final class UtraceCommands implements WaitCommand {
         return new Spawned(pid, program, list);
     }
 
+    @Descriptor("start a program (missing: the program's name)")
+    public Spawned spawn() {
+        throw bad("spawn needs the name of a program; programs lists them", SPAWN);
+    }
+
+    @Descriptor("send a signal (missing: the pid)")
+    public Signalled kill() {
+        throw bad("kill needs the pid of a process; ps lists them", KILL);
+    }
+
     @Descriptor("send SIGTERM to a process")
     public Signalled kill(@Descriptor("the process id, as ps shows it") String pid) {
         return kill(pid, "TERM");
@@ -96,12 +106,22 @@ public final class UtraceCommands implements WaitCommand {
         return new Signalled(p, sig);
     }
 
+    @Descriptor("show one task (missing: the pid)")
+    public TaskDetail info() {
+        throw bad("info needs the pid of a task; ps lists them", INFO);
+    }
+
     @Descriptor("show one task: ids, parent, program, state, threads and how many engines it has")
     public TaskDetail info(@Descriptor("the thread id, as ps shows it") String pid) {
         int p = pid(pid, INFO);
         TaskInfo info = sim(INFO, () -> sim.info(p));
         TracedTask t = machine.findTask(p);
         return new TaskDetail(info, t == null ? 0 : utrace.engines(t).size());
+    }
+
+    @Descriptor("show a process's output (missing: the pid)")
+    public ConsoleText console() {
+        throw bad("console needs the pid of a process; ps lists them", CONSOLE);
     }
 
     @Descriptor("show what a process wrote to its standard output (the last 8 KiB), also after it ended")

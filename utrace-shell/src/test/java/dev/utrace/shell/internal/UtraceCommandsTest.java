@@ -144,6 +144,15 @@ class UtraceCommandsTest extends ShellFixture {
         assertEquals("bad timeout '-5'; give milliseconds, 0 or more\nusage: utrace:" + UtraceCommands.WAIT,
                 refused("wait 2 -5"));
 
+        assertEquals("spawn needs the name of a program; programs lists them\nusage: utrace:" + UtraceCommands.SPAWN,
+                refused("spawn"));
+        assertEquals("kill needs the pid of a process; ps lists them\nusage: utrace:" + UtraceCommands.KILL,
+                refused("kill"));
+        assertEquals("info needs the pid of a task; ps lists them\nusage: utrace:" + UtraceCommands.INFO,
+                refused("info"));
+        assertEquals("console needs the pid of a process; ps lists them\nusage: utrace:" + UtraceCommands.CONSOLE,
+                refused("console"));
+
         assertEquals(before, run("ps"), "no bad command changed the task list");
         assertEquals(TaskState.SLEEPING, sim.info(2).state());
         assertEquals("", run("console 2"));
