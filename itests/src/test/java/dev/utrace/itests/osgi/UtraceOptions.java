@@ -63,6 +63,15 @@ public final class UtraceOptions {
         return composite(jar("hamcrest"), jar("junit"), jar("junit-invoker"));
     }
 
+    /**
+     * Another bundle of the build, for example an engine's own: the jar named by the system
+     * property {@code bundle.NAME}, which this module's pom sets
+     * ({@code <bundle.NAME>${groupId:artifactId:jar}</bundle.NAME>}, plus a test-scoped dependency).
+     */
+    public static Option projectBundle(String name) {
+        return jar(name);
+    }
+
     private static Option jar(String name) {
         String path = System.getProperty("bundle." + name);
         if (path == null || path.isEmpty() || path.startsWith("${")) {
