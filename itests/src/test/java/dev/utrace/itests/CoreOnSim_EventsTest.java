@@ -88,6 +88,9 @@ class CoreOnSim_EventsTest extends CoreOnSimFixture {
         sim.kill(pid, Signals.SIGCONT);
         WaitStatus status = waitExit(pid);
         assertTrue(status.isExited() && status.exitCode() == 7, status.toString());
+        // The reaper may come while the death report is pending; the dying thread then makes the
+        // death and reap reports after wait returned (section 10.2), so wait for them.
+        await("the reap report and the release", () -> rec.seen.contains("REAP") && rec.releases.get() == 1);
         List<String> expected = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
             expected.add("entry 39");
@@ -124,6 +127,7 @@ class CoreOnSim_EventsTest extends CoreOnSimFixture {
         WaitStatus status = waitExit(pid);
         assertTrue(status.isSignaled() && status.termSignal() == Signals.SIGKILL, status.toString());
         assertEquals("", sim.console(pid), "the held write never ran");
+        await("the reap report", () -> rec.seen.contains("REAP"));
         // As on Linux, a skipped syscall still passes the syscall-exit report on its way out.
         assertEquals(List.of("entry 1", "exit 1", "EXIT", "DEATH", "REAP"), rec.seen);
         e.put();
