@@ -204,6 +204,6 @@ public final class UtraceCommands implements WaitCommand {
     }
 
     static IllegalArgumentException bad(String what, String usage) {
-        return new IllegalArgumentException(what + "\nusage: utrace:" + usage);
+        return new UsageError(what + "\nusage: utrace:" + usage);
     }
 }
