@@ -40,6 +40,11 @@ class CompletionScriptTest extends ShellFixture {
         run("spawn idle");
         assertEquals(List.of("1", "2"), session.execute("__utrace_pids"));
         assertTrue(((List<?>) session.execute("__utrace_programs")).containsAll(List.of("hello", "idle", "counter")));
-        assertTrue(((List<?>) session.execute("__utrace_signals")).contains("TERM"));
+        // Each command that takes a pid offers the live pids; spawn offers the programs
+        // (the form checked by hand in a real jline console, see the script).
+        for (String f : List.of("kill", "info", "console", "engines", "wait")) {
+            assertTrue(complete.calls.contains("-c utrace:" + f + " -a __utrace_pids"), f + " in " + complete.calls);
+        }
+        assertTrue(complete.calls.contains("-c utrace:spawn -a __utrace_programs"), complete.calls.toString());
     }
 }
