@@ -1,0 +1,69 @@
+package dev.utrace.passive;
+
+import java.util.List;
+import java.util.Set;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The passive tracer service: observe-only traces of tasks. It never stops or changes a task
+ * and never blocks it: each trace records into a fixed-size ring (when it is full the oldest
+ * events are dropped and counted) and hands events to listeners through bounded queues.
+ *
+ * <p>Errors in the arguments (an unknown pid, a task already traced, a task not traced, an
+ * empty event list) throw {@link IllegalArgumentException} with a message for people;
+ * nothing changes then.
+ */
+@ProviderType
+public interface PassiveTracer {
+
+    /**
+     * Starts tracing task {@code pid}.
+     *
+     * @param events what to record; {@code null} for the configured default
+     * @param follow whether to trace the threads and children it creates from now on (each
+     *               from its first instruction); {@code null} for the configured default
+     * @return the new trace
+     * @throws IllegalArgumentException if no such task, it is already traced by this tracer,
+     *         it is a kernel thread, it is exiting, or {@code events} is empty
+     */
+    TraceInfo trace(int pid, Set<Kind> events, Boolean follow);
+
+    /**
+     * Stops tracing task {@code pid} (Model A: a {@code MATCH_OPS} lookup and a {@code DETACH};
+     * each outcome handled as the semantics reference's section 10.3 says). Waits only for a
+     * callback already running, which is short.
+     *
+     * @throws IllegalArgumentException if this tracer does not trace {@code pid}
+     */
+    UntraceResult untrace(int pid);
+
+    /** Every live trace, by tid, then the recently ended ones. */
+    List<TraceInfo> list();
+
+    /**
+     * The last {@code n} recorded events of task {@code pid} (live or recently ended), oldest first.
+     *
+     * @throws IllegalArgumentException if there is no trace of {@code pid}
+     */
+    List<TraceEvent> log(int pid, int n);
+
+    /** The last {@code n} events of every trace (live or recently ended), in recording order. */
+    List<TraceEvent> log(int n);
+
+    /**
+     * The statistics of task {@code pid}'s trace, sorted by calls.
+     *
+     * @throws IllegalArgumentException if there is no trace of {@code pid}
+     */
+    Stats stats(int pid);
+
+    /** The statistics summed over every trace, live and recently ended (pid 0). */
+    Stats stats();
+
+    /**
+     * Subscribes {@code listener} to every event recorded from now on. Events reach it
+     * asynchronously in batches of at most {@code maxBatch}; at most {@code capacity} wait
+     * for it, and further ones are lost and counted, so the traced tasks never wait.
+     */
+    Subscription subscribe(TraceListener listener, int capacity, int maxBatch);
+}

@@ -1,0 +1,401 @@
+package dev.utrace.passive.internal;
+
+import dev.utrace.api.AttachFlags;
+import dev.utrace.api.AttachResult;
+import dev.utrace.api.Engine;
+import dev.utrace.api.EngineOps;
+import dev.utrace.api.Event;
+import dev.utrace.api.Outcome;
+import dev.utrace.api.ResumeAction;
+import dev.utrace.api.Utrace;
+import dev.utrace.api.task.ExecInfo;
+import dev.utrace.api.task.ExitCode;
+import dev.utrace.api.task.Reg;
+import dev.utrace.api.task.SigAction;
+import dev.utrace.api.task.SignalInfo;
+import dev.utrace.api.task.Task;
+import dev.utrace.passive.Kind;
+import dev.utrace.passive.PassiveTracer;
+import dev.utrace.passive.Stats;
+import dev.utrace.passive.Subscription;
+import dev.utrace.passive.TraceEvent;
+import dev.utrace.passive.TraceInfo;
+import dev.utrace.passive.TraceListener;
+import dev.utrace.passive.UntraceResult;
+import dev.utrace.spi.Machine;
+import dev.utrace.spi.TracedTask;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The passive tracer (semantics reference 11.2, Model A). {@link #trace} attaches with
+ * {@code CREATE|EXCLUSIVE|MATCH_OPS}, sets the events and puts its reference at once; from then
+ * on the callbacks own the {@link TaskTrace}. {@code reportDeath} always detaches; {@code release}
+ * runs once when the last reference goes. {@link #untrace} is a lookup plus {@code DETACH}.
+ *
+ * <p>Rules kept everywhere: the core is never called while holding a lock of ours; a callback
+ * never blocks and never returns STOP.
+ */
+@Component(service = PassiveTracer.class, configurationPid = PassiveConfig.PID, immediate = true)
+@Designate(ocd = PassiveConfig.class)
+public final class PassiveTracerImpl implements PassiveTracer {
+    private final Utrace utrace;
+    private final Machine machine;
+    private volatile Settings settings;
+    private final Ops ops = new Ops();
+    private final ConcurrentHashMap<Integer, TaskTrace> active = new ConcurrentHashMap<>();
+    private final ArrayDeque<TaskTrace> ended = new ArrayDeque<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final Listeners listeners = new Listeners();
+    /** Releases run so far, over every trace (tests check one per trace). */
+    final AtomicLong releases = new AtomicLong();
+
+    // Test hooks (package-private): let a test hold a callback or step between untrace's calls.
+    volatile BiConsumer<TaskTrace, String> callbackHook;
+    volatile Runnable afterLookup;
+    volatile Consumer<Outcome> afterDetach;
+
+    @Activate
+    public PassiveTracerImpl(@Reference Utrace utrace, @Reference Machine machine, PassiveConfig config) {
+        this(utrace, machine, Settings.of(config));
+    }
+
+    PassiveTracerImpl(Utrace utrace, Machine machine, Settings settings) {
+        this.utrace = utrace;
+        this.machine = machine;
+        this.settings = settings;
+    }
+
+    @Modified
+    void modified(PassiveConfig config) {
+        settings = Settings.of(config);
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /** Ends every live trace and every subscription; the core revokes what is left on bundle stop anyway. */
+    @Deactivate
+    void deactivate() {
+        listeners.closeAll();
+        for (Integer tid : List.copyOf(active.keySet())) {
+            try {
+                untrace(tid);
+            } catch (IllegalArgumentException ignored) {
+                // ended meanwhile
+            }
+        }
+    }
+
+    static long mask(Set<Kind> kinds, boolean follow) {
+        long m = Event.DEATH.bit();
+        if (kinds.contains(Kind.SYSCALLS)) m |= Event.SYSCALL;
+        if (kinds.contains(Kind.SIGNALS)) m |= Event.SIGNAL_ALL;
+        if (kinds.contains(Kind.CLONE) || follow) m |= Event.CLONE.bit();
+        if (kinds.contains(Kind.EXEC)) m |= Event.EXEC.bit();
+        if (kinds.contains(Kind.EXIT) || kinds.contains(Kind.SYSCALLS)) m |= Event.EXIT.bit();
+        return m;
+    }
+
+    @Override
+    public TraceInfo trace(int pid, Set<Kind> events, Boolean follow) {
+        Settings s = settings;
+        Set<Kind> kinds = events != null ? events : s.events();
+        if (kinds.isEmpty()) throw new IllegalArgumentException("no events given");
+        boolean f = follow != null ? follow : s.follow();
+        TracedTask t = machine.findTask(pid);
+        if (t == null) throw new IllegalArgumentException("no task with pid " + pid + "; ps lists them");
+        TaskTrace tr = new TaskTrace(t.tid(), t.tgid(), t.comm(), kinds, f, s.ringSize(), mask(kinds, f));
+        String error = start(t, tr);
+        if (error != null) throw new IllegalArgumentException(error);
+        return tr.info();
+    }
+
+    /** Attaches {@code tr} to {@code t} (Model A: put the reference at once); null or why not. */
+    private String start(Task t, TaskTrace tr) {
+        AttachResult r = utrace.attach(t, AttachFlags.CREATE | AttachFlags.EXCLUSIVE | AttachFlags.MATCH_OPS, ops, tr);
+        if (!r.ok()) {
+            return switch (r.outcome()) {
+                case EXISTS -> "pid " + tr.tid + " is already traced; untrace " + tr.tid + " first";
+                case NOT_PERMITTED -> "pid " + tr.tid + " is a kernel thread; it cannot be traced";
+                case GONE -> "pid " + tr.tid + " is gone";
+                default -> "cannot trace pid " + tr.tid + ": " + r.outcome();
+            };
+        }
+        Engine e = r.engine();
+        TaskTrace old = active.put(tr.tid, tr);
+        if (old != null && old != tr) retire(old, "replaced"); // a tid's earlier trace whose release is still due
+        Outcome o = utrace.setEvents(t, e, tr.mask);
+        String error = null;
+        if (o != Outcome.DONE) {
+            // ALREADY: the task is exiting, DEATH cannot be added any more; GONE: reaped. Undo.
+            retire(tr, "not started");
+            utrace.control(t, e, ResumeAction.DETACH);
+            error = "pid " + tr.tid + (o == Outcome.ALREADY ? " is exiting" : " is gone") + "; not traced";
+        }
+        e.put(); // Model A: no engine reference kept
+        return error;
+    }
+
+    @Override
+    public UntraceResult untrace(int pid) {
+        TracedTask t = machine.findTask(pid);
+        TaskTrace known = active.get(pid);
+        if (t == null) {
+            if (known == null) throw new IllegalArgumentException("pid " + pid + " is not traced");
+            return new UntraceResult(pid, Outcome.GONE, null); // reaped: the reap path releases it
+        }
+        AttachResult r = utrace.attach(t, AttachFlags.MATCH_OPS, ops, null);
+        if (!r.ok()) {
+            if (known == null) throw new IllegalArgumentException("pid " + pid + " is not traced");
+            return new UntraceResult(pid, Outcome.NOT_FOUND, null); // detached itself; release is due
+        }
+        Engine e = r.engine();
+        try {
+            TaskTrace tr = (TaskTrace) e.data();
+            Runnable hook = afterLookup;
+            if (hook != null) hook.run();
+            Outcome d = utrace.control(t, e, ResumeAction.DETACH);
+            Consumer<Outcome> h2 = afterDetach;
+            if (h2 != null) h2.accept(d);
+            Outcome b = null;
+            switch (d) {
+                case DONE -> retire(tr, "untraced");
+                case IN_PROGRESS -> {
+                    b = barrier(t, e);
+                    retire(tr, "untraced");
+                }
+                default -> {
+                    // ALREADY: reportDeath is running or due and detaches; GONE: the reap began or the
+                    // engine detached itself. Either way the callbacks clean up (10.3).
+                }
+            }
+            return new UntraceResult(pid, d, b);
+        } finally {
+            e.put(); // the lookup reference; release runs here if it was the last
+        }
+    }
+
+    /** {@code utrace_barrier} until it answers DONE or GONE (both success after DETACH, R-BAR-5). */
+    private Outcome barrier(Task t, Engine e) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                Outcome o = utrace.barrier(t, e);
+                if (o != Outcome.INTERRUPTED) return o;
+                Thread.interrupted(); // clear, so the barrier can wait; restored below
+                interrupted = true;
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends {@code tr} once: no more records, moved from the live traces to the ended ones. */
+    private void retire(TaskTrace tr, String why) {
+        if (!tr.retire(why)) return;
+        active.remove(tr.tid, tr);
+        int keep = settings.keepEnded();
+        synchronized (ended) {
+            ended.addLast(tr);
+            while (ended.size() > keep) ended.removeFirst();
+        }
+    }
+
+    private List<TaskTrace> endedTraces() {
+        synchronized (ended) {
+            return List.copyOf(ended);
+        }
+    }
+
+    @Override
+    public List<TraceInfo> list() {
+        List<TraceInfo> out = new ArrayList<>();
+        active.values().stream().sorted(Comparator.comparingInt(x -> x.tid)).forEach(x -> out.add(x.info()));
+        List<TraceInfo> old = new ArrayList<>();
+        for (TaskTrace x : endedTraces()) old.add(x.info());
+        old.sort(Comparator.comparingInt(TraceInfo::tid));
+        out.addAll(old);
+        return List.copyOf(out);
+    }
+
+    private TaskTrace find(int pid) {
+        TaskTrace tr = active.get(pid);
+        if (tr != null) return tr;
+        List<TaskTrace> old = endedTraces();
+        for (int i = old.size() - 1; i >= 0; i--) {
+            if (old.get(i).tid == pid) return old.get(i);
+        }
+        throw new IllegalArgumentException("no trace of pid " + pid + "; list shows the traces");
+    }
+
+    @Override
+    public List<TraceEvent> log(int pid, int n) {
+        return find(pid).last(n);
+    }
+
+    @Override
+    public List<TraceEvent> log(int n) {
+        List<TraceEvent> all = new ArrayList<>();
+        for (TaskTrace x : active.values()) all.addAll(x.last(n));
+        for (TaskTrace x : endedTraces()) all.addAll(x.last(n));
+        all.sort(Comparator.comparingLong(TraceEvent::seq));
+        return List.copyOf(all.subList(Math.max(0, all.size() - Math.max(n, 0)), all.size()));
+    }
+
+    @Override
+    public Stats stats(int pid) {
+        return find(pid).stats().sortedBy(Stats.Column.CALLS);
+    }
+
+    @Override
+    public Stats stats() {
+        List<Stats> all = new ArrayList<>();
+        for (TaskTrace x : active.values()) all.add(x.stats());
+        for (TaskTrace x : endedTraces()) all.add(x.stats());
+        return TaskTrace.sum(all).sortedBy(Stats.Column.CALLS);
+    }
+
+    @Override
+    public Subscription subscribe(TraceListener listener, int capacity, int maxBatch) {
+        return listeners.subscribe(java.util.Objects.requireNonNull(listener, "listener"), capacity, maxBatch);
+    }
+
+    /** The live trace of {@code pid}, or null; for tests. */
+    TaskTrace traceOf(int pid) {
+        return active.get(pid);
+    }
+
+    /** Whether {@code pid} has a live trace here. */
+    boolean tracing(int pid) {
+        return active.containsKey(pid);
+    }
+
+    private void record(TaskTrace tr, TraceEvent e) {
+        if (e == null || tr.retired()) return;
+        tr.add(e);
+        if (listeners.any()) listeners.publish(e);
+    }
+
+    private void hook(TaskTrace tr, String callback) {
+        BiConsumer<TaskTrace, String> h = callbackHook;
+        if (h != null) h.accept(tr, callback);
+    }
+
+    /** The callbacks. They own the {@link TaskTrace}; none blocks, none returns STOP. */
+    private final class Ops implements EngineOps {
+
+        @Override
+        public int reportSyscallEntry(int action, Engine engine, Task task) {
+            TaskTrace tr = (TaskTrace) engine.data();
+            hook(tr, "syscallEntry");
+            if (tr.wants(Kind.SYSCALLS) && !tr.retired()) {
+                long[] args = new long[Reg.SYSCALL_ARGS.length];
+                for (int i = 0; i < args.length; i++) args[i] = task.register(Reg.SYSCALL_ARGS[i]);
+                tr.syscallEntry((int) task.register(Reg.ORIG_RAX), args, System.nanoTime());
+            }
+            return EngineOps.super.reportSyscallEntry(action, engine, task);
+        }
+
+        @Override
+        public ResumeAction reportSyscallExit(ResumeAction action, Engine engine, Task task) {
+            TaskTrace tr = (TaskTrace) engine.data();
+            hook(tr, "syscallExit");
+            if (tr.wants(Kind.SYSCALLS) && !tr.retired()) {
+                record(tr, tr.syscallExit(seq.getAndIncrement(), System.nanoTime(),
+                        (int) task.register(Reg.ORIG_RAX), task.register(Reg.RAX)));
+            }
+            return ResumeAction.RESUME;
+        }
+
+        @Override
+        public int reportSignal(int action, Engine engine, Task task, SignalInfo info, SigAction origKa,
+                                SigAction returnKa) {
+            TaskTrace tr = (TaskTrace) engine.data();
+            hook(tr, "signal");
+            if (origKa != null && info != null && info.signo != 0 && tr.wants(Kind.SIGNALS) && !tr.retired()) {
+                tr.countSignal(info.signo);
+                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.SIGNALS,
+                        info.signo, null, 0, true, 0, info.toString()));
+            }
+            return EngineOps.super.reportSignal(action, engine, task, info, origKa, returnKa); // unchanged
+        }
+
+        @Override
+        public ResumeAction reportClone(ResumeAction action, Engine engine, Task parent, long cloneFlags, Task child) {
+            TaskTrace tr = (TaskTrace) engine.data();
+            hook(tr, "clone");
+            if (tr.retired()) return ResumeAction.RESUME;
+            if (tr.wants(Kind.CLONE)) {
+                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.CLONE,
+                        child.tid(), null, cloneFlags, true, 0, null));
+            }
+            if (tr.follow) {
+                // Attaching to the child here is safe and it is traced from its first instruction (R-ATT-8).
+                start(child, new TaskTrace(child.tid(), child.tgid(), child.comm(), tr.kinds, true,
+                        settings.ringSize(), tr.mask));
+            }
+            return ResumeAction.RESUME;
+        }
+
+        @Override
+        public ResumeAction reportExec(ResumeAction action, Engine engine, Task task, String format, ExecInfo exec) {
+            TaskTrace tr = (TaskTrace) engine.data();
+            hook(tr, "exec");
+            if (tr.wants(Kind.EXEC)) {
+                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXEC, 0, null,
+                        0, true, 0, exec.filename() + " " + exec.argv()));
+            }
+            return ResumeAction.RESUME;
+        }
+
+        @Override
+        public ResumeAction reportExit(ResumeAction action, Engine engine, Task task, long origCode, ExitCode code) {
+            TaskTrace tr = (TaskTrace) engine.data();
+            hook(tr, "exit");
+            if (!tr.retired()) {
+                if (tr.wants(Kind.SYSCALLS)) record(tr, tr.unfinishedSyscall(seq.getAndIncrement(), System.nanoTime()));
+                if (tr.wants(Kind.EXIT)) {
+                    tr.countExit();
+                    record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXIT,
+                            (int) code.get(), null, 0, true, 0, null));
+                }
+            }
+            return ResumeAction.RESUME;
+        }
+
+        @Override
+        public ResumeAction reportDeath(Engine engine, Task task, boolean groupDead, int signal) {
+            TaskTrace tr = (TaskTrace) engine.data();
+            hook(tr, "death");
+            if (tr.wants(Kind.DEATH)) {
+                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.DEATH, 0, null,
+                        0, true, 0, groupDead ? "group dead" : ""));
+            }
+            retire(tr, "died");
+            return ResumeAction.DETACH; // Model A: death detaches; release frees the data (R-REAP-2)
+        }
+
+        @Override
+        public void release(Object data) {
+            TaskTrace tr = (TaskTrace) data;
+            tr.releases.incrementAndGet();
+            releases.incrementAndGet();
+            retire(tr, "released"); // e.g. revoked with the bundle, or a reap without a death report
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dev.utrace.passive.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.utrace.api.AttachFlags;
+import dev.utrace.api.AttachResult;
+import dev.utrace.api.Engine;
+import dev.utrace.api.EngineOps;
+import dev.utrace.api.Event;
+import dev.utrace.api.ResumeAction;
+import dev.utrace.api.Utrace;
+import dev.utrace.api.task.Signals;
+import dev.utrace.api.task.Task;
+import dev.utrace.api.task.TaskState;
+import dev.utrace.passive.Kind;
+import dev.utrace.passive.Stats;
+import dev.utrace.passive.TraceEvent;
+import dev.utrace.passive.TraceInfo;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class PassiveTracerTest extends SimFixture {
+    static final String KNOWN = """
+            # known syscalls: getpid, an unknown one (ENOSYS), write, exit 3
+                getpid
+                mov rax, 999
+                syscall
+                print "hi\\n"
+                exit 3
+            """;
+
+    static List<String> texts(List<TraceEvent> log) {
+        return log.stream().map(TraceEvent::text).toList();
+    }
+
+    @Test
+    @DisplayName("events: content and order, from the first instruction to death")
+    void eventContentAndOrder() {
+        program("known", KNOWN);
+        int pid = spawnStopped("known");
+        TraceInfo info = tracer.trace(pid, null, false);
+        assertTrue(info.active());
+        assertEquals(Kind.all(), info.events());
+        cont(pid);
+        waitExit(pid);
+        awaitReleased(pid);
+        List<TraceEvent> log = tracer.log(pid, 100);
+        List<String> text = texts(log);
+        assertEquals("--- SIGCONT {si_signo=SIGCONT, si_code=0} ---", text.get(0));
+        assertEquals("getpid(0x0, 0x0, 0x0) = " + pid, text.get(1));
+        assertEquals("syscall_999(0x0, 0x0, 0x0) = -38", text.get(2));
+        assertTrue(text.get(3).matches("write\\(0x1, 0x[0-9a-f]+, 0x3\\) = 3"), text.get(3));
+        assertTrue(text.get(4).startsWith("exit(0x3"), text.get(4));
+        assertTrue(text.get(4).endsWith(") = ?"), text.get(4));
+        assertEquals("+++ exited with 3 +++", text.get(5));
+        assertEquals("+++ dead (group dead) +++", text.get(6));
+        assertEquals(7, log.size());
+        for (int i = 1; i < log.size(); i++) assertTrue(log.get(i - 1).seq() < log.get(i).seq());
+        assertTrue(log.stream().allMatch(e -> e.tid() == pid));
+        assertEquals(1, tracer.releases.get());
+        assertEquals("died", tracer.list().getFirst().ended());
+    }
+
+    @Test
+    @DisplayName("events: only the chosen kinds are recorded")
+    void chosenEventsOnly() {
+        program("known", KNOWN);
+        int pid = spawnStopped("known");
+        tracer.trace(pid, kinds("exit,death"), false);
+        cont(pid);
+        waitExit(pid);
+        awaitReleased(pid);
+        assertEquals(List.of("+++ exited with 3 +++", "+++ dead (group dead) +++"), texts(tracer.log(pid, 100)));
+    }
+
+    @Test
+    @DisplayName("stats match a task whose syscalls are known")
+    void statsMatchKnownSyscalls() {
+        program("loops", """
+                # 5 getpid, 3 unknown (ENOSYS), 1 write, exit
+                    mov rbx, 5
+                a:  getpid
+                    loop rbx, a
+                    mov rbx, 3
+                b:  mov rax, 999
+                    syscall
+                    loop rbx, b
+                    print "x\\n"
+                    exit_group 0
+                """);
+        int pid = spawnStopped("loops");
+        tracer.trace(pid, null, false);
+        cont(pid);
+        waitExit(pid);
+        awaitReleased(pid);
+        Stats s = tracer.stats(pid);
+        assertEquals(5, s.calls("getpid"));
+        assertEquals(0, s.errors("getpid"));
+        assertEquals(3, s.calls("syscall_999"));
+        assertEquals(3, s.errors("syscall_999"));
+        assertEquals(1, s.calls("write"));
+        assertEquals(1, s.calls("exit_group"));
+        assertEquals(10, s.totalCalls());
+        assertEquals(3, s.totalErrors());
+        assertEquals(1, s.exits());
+        assertEquals(1L, s.signals().get(Signals.SIGCONT));
+        assertEquals(List.of("getpid", "syscall_999", "exit_group", "write"),
+                s.syscalls().stream().map(r -> r.name()).toList(), "sorted by calls, then name");
+        assertEquals(List.of("exit_group", "getpid", "syscall_999", "write"),
+                s.sortedBy(Stats.Column.SYSCALL).syscalls().stream().map(r -> r.name()).toList());
+        assertEquals("syscall_999", s.sortedBy(Stats.Column.ERRORS).syscalls().getFirst().name());
+        Stats total = tracer.stats();
+        assertEquals(0, total.pid());
+        assertEquals(10, total.totalCalls());
+    }
+
+    @Test
+    @DisplayName("R-ATT-8 follow: children of a fork are traced from their first instruction")
+    void followAcrossFork() {
+        int pid = spawnStopped("forker", "3");
+        tracer.trace(pid, null, true);
+        cont(pid);
+        waitExit(pid);
+        await("all four traces released", () -> tracer.releases.get() == 4);
+        List<TraceInfo> traces = tracer.list();
+        assertEquals(4, traces.size(), traces::toString);
+        List<TraceEvent> parent = tracer.log(pid, 1000);
+        List<Integer> children = parent.stream().filter(e -> e.kind() == Kind.CLONE).map(TraceEvent::number).toList();
+        assertEquals(3, children.size());
+        for (int i = 0; i < 3; i++) {
+            List<String> log = texts(tracer.log(children.get(i), 1000));
+            assertTrue(log.getFirst().startsWith("gettid("), () -> "the child's first instruction is seen: " + log);
+            assertTrue(log.stream().anyMatch(t -> t.startsWith("+++ exited with")), log::toString);
+            assertEquals("+++ dead (group dead) +++", log.getLast());
+        }
+    }
+
+    @Test
+    @DisplayName("follow: new threads are traced; without follow only the task itself")
+    void followThreadsAndNotWithoutFollow() {
+        int pid = spawnStopped("threadpool", "4");
+        tracer.trace(pid, null, true);
+        cont(pid);
+        waitExit(pid);
+        await("five traces released", () -> tracer.releases.get() == 5);
+        assertEquals(5, tracer.list().size());
+        for (TraceInfo i : tracer.list()) {
+            assertEquals(pid, i.tgid());
+            assertTrue(tracer.log(i.tid(), 100).stream().anyMatch(e -> e.kind() == Kind.SYSCALLS), i::toString);
+        }
+
+        int other = spawnStopped("threadpool", "4");
+        tracer.trace(other, null, false);
+        cont(other);
+        waitExit(other);
+        await("one more release", () -> tracer.releases.get() == 6);
+        assertEquals(4, tracer.log(other, 1000).stream().filter(e -> e.kind() == Kind.CLONE).count());
+        assertEquals(6, tracer.list().size());
+    }
+
+    @Test
+    @DisplayName("ring overflow: the oldest events are dropped and the drop is counted")
+    void ringOverflowCounted() {
+        tracer = newTracer("small", new Settings(Kind.all(), 4, false, 256));
+        int pid = spawnStopped("counter", "10");
+        tracer.trace(pid, null, null);
+        cont(pid);
+        waitExit(pid);
+        awaitReleased(pid);
+        TraceInfo info = tracer.list().getFirst();
+        assertEquals(4, info.ringSize());
+        assertTrue(info.recorded() > 10, info::toString);
+        assertEquals(info.recorded() - 4, info.dropped());
+        assertEquals(info.dropped(), tracer.stats(pid).dropped());
+        List<TraceEvent> log = tracer.log(pid, 100);
+        assertEquals(4, log.size());
+        assertEquals(Kind.DEATH, log.getLast().kind());
+        assertEquals(2, tracer.log(pid, 2).size());
+        assertEquals(10, tracer.stats(pid).calls("write"), "statistics count every call, dropped or not");
+    }
+
+    @Test
+    @DisplayName("clear errors: unknown pid, already traced, not traced, bad event names")
+    void errors() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> tracer.trace(999, null, null))
+                .getMessage().contains("no task with pid 999"));
+        int pid = sim.spawn("idle", List.of());
+        tracer.trace(pid, null, null);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> tracer.trace(pid, null, null))
+                .getMessage().contains("already traced"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> tracer.untrace(1))
+                .getMessage().contains("not traced"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Kind.parse("syscalls,bogus"))
+                .getMessage().contains("unknown event 'bogus'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> tracer.log(1, 10))
+                .getMessage().contains("no trace of pid 1"));
+        assertEquals(1, tracer.list().size());
+        sim.kill(pid, Signals.SIGKILL);
+        waitExit(pid);
+        awaitReleased(pid);
+    }
+
+    @Test
+    @DisplayName("R-EVT-ORD-1 several engines on one task: two passive traces and another engine each see their own events")
+    void severalEnginesOnOneTask() {
+        PassiveTracerImpl second = newTracer("passive-2", Settings.DEFAULT);
+        Utrace other = core.facade("other");
+        AtomicInteger exits = new AtomicInteger();
+        AtomicInteger releasedOther = new AtomicInteger();
+        program("known", KNOWN);
+        int pid = spawnStopped("known");
+        tracer.trace(pid, null, false);
+        second.trace(pid, kinds("syscalls"), false);
+        Task task = sim.findTask(pid);
+        AttachResult r = other.attach(task, AttachFlags.CREATE, new EngineOps() {
+            @Override
+            public ResumeAction reportSyscallExit(ResumeAction action, Engine engine, Task t) {
+                exits.incrementAndGet();
+                return ResumeAction.RESUME;
+            }
+
+            @Override
+            public void release(Object data) {
+                releasedOther.incrementAndGet();
+            }
+        }, null);
+        other.setEvents(task, r.engine(), Event.SYSCALL_EXIT.bit());
+        r.engine().put();
+        cont(pid);
+        waitExit(pid);
+        awaitReleased(pid);
+        await("second released", () -> second.releases.get() == 1);
+        await("other released", () -> releasedOther.get() == 1);
+        List<String> all = texts(tracer.log(pid, 100));
+        List<String> syscallsOnly = texts(second.log(pid, 100));
+        assertEquals(all.stream().filter(t -> !t.startsWith("---") && !t.startsWith("+++")).toList(), syscallsOnly);
+        assertEquals(4, syscallsOnly.size());
+        assertEquals(3, exits.get(), "getpid, 999 and write return; exit does not");
+        assertEquals(1, tracer.releases.get());
+        second.deactivate();
+    }
+
+    @Test
+    @DisplayName("R-SET-7 untrace by one tracer leaves the other tracer's trace running")
+    void untraceOneOfTwo() {
+        PassiveTracerImpl second = newTracer("passive-2", Settings.DEFAULT);
+        int pid = sim.spawn("idle", List.of());
+        await("idle sleeps", () -> sim.info(pid).state() == TaskState.SLEEPING);
+        tracer.trace(pid, null, null);
+        second.trace(pid, null, null);
+        tracer.untrace(pid);
+        assertFalse(tracer.tracing(pid));
+        assertTrue(second.tracing(pid));
+        sim.kill(pid, Signals.SIGKILL);
+        waitExit(pid);
+        await("second released", () -> second.releases.get() == 1);
+        assertEquals("+++ dead (group dead) +++", second.log(pid, 1).getFirst().text());
+        assertTrue(tracer.log(pid, 10).stream().noneMatch(e -> e.kind() == Kind.DEATH), "no callback after untrace");
+        await("first released", () -> tracer.releases.get() == 1);
+        second.deactivate();
+    }
+}
