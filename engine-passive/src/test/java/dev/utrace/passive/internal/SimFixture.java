@@ -58,7 +58,9 @@ abstract class SimFixture {
 
     /** Spawns stopped, so a trace can begin before the first instruction; {@link #cont} lets it run. */
     int spawnStopped(String program, String... args) {
-        return sim.spawn(program, List.of(args), true);
+        int pid = sim.spawn(program, List.of(args), true);
+        await("process " + pid + " stopped", () -> sim.info(pid).state() == dev.utrace.api.task.TaskState.STOPPED);
+        return pid;
     }
 
     void cont(int pid) {
