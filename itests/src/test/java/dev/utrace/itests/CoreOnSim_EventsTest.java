@@ -137,9 +137,16 @@ class CoreOnSim_EventsTest extends CoreOnSimFixture {
     /** Holds the task whenever asked, as ptrace does: quiesce reports answer STOP while {@code hold} is set. */
     static final class Holder implements EngineOps {
         volatile boolean hold;
+        final AtomicInteger syscalls = new AtomicInteger();
 
         @Override
         public ResumeAction reportQuiesce(ResumeAction action, Engine engine, Task task, Event event) {
+            return hold ? ResumeAction.STOP : ResumeAction.RESUME;
+        }
+
+        @Override
+        public ResumeAction reportSyscallExit(ResumeAction action, Engine engine, Task task) {
+            syscalls.incrementAndGet();
             return hold ? ResumeAction.STOP : ResumeAction.RESUME;
         }
     }
@@ -157,11 +164,13 @@ class CoreOnSim_EventsTest extends CoreOnSimFixture {
         int pid = sim.spawn("spin", List.of());
         TracedTask t = task(pid);
         Holder holder = new Holder();
-        Engine e = attach(t, holder, Event.mask(Event.QUIESCE));
+        Engine e = attach(t, holder, Event.mask(Event.QUIESCE, Event.SYSCALL_EXIT));
         long first = stopAndRead(t, e, holder);
-        assertEquals(Outcome.DONE, utrace.control(t, e, ResumeAction.RESUME));
+        int syscallsWhileStopped = holder.syscalls.get();
         holder.hold = false;
-        await("the task leaves its stop", () -> sim.info(pid).state() != TaskState.TRACED);
+        assertEquals(Outcome.DONE, utrace.control(t, e, ResumeAction.RESUME));
+        // It may stop again at its very next resume point if asked at once; let it run a round.
+        await("the task runs a round of its loop", () -> holder.syscalls.get() > syscallsWhileStopped + 1);
         long second = stopAndRead(t, e, holder);
         assertTrue(second > first, "it ran between the stops: " + first + " then " + second);
         assertEquals(Outcome.DONE, utrace.control(t, e, ResumeAction.DETACH), "detaching a stopped task is immediate");
