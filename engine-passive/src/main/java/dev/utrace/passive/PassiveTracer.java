@@ -61,6 +61,12 @@ public interface PassiveTracer {
     Stats stats();
 
     /**
+     * How many times the core has called this tracer's {@code release} so far: once per trace whose
+     * engine is gone (untraced, dead and reaped, or revoked with the bundle), never twice.
+     */
+    long released();
+
+    /**
      * Subscribes {@code listener} to every event recorded from now on. Events reach it
      * asynchronously in batches of at most {@code maxBatch}; at most {@code capacity} wait
      * for it, and further ones are lost and counted, so the traced tasks never wait.

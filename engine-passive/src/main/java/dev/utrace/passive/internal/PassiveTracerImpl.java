@@ -271,6 +271,11 @@ public final class PassiveTracerImpl implements PassiveTracer {
     }
 
     @Override
+    public long released() {
+        return releases.get();
+    }
+
+    @Override
     public Subscription subscribe(TraceListener listener, int capacity, int maxBatch) {
         return listeners.subscribe(java.util.Objects.requireNonNull(listener, "listener"), capacity, maxBatch);
     }

@@ -1,0 +1,48 @@
+package dev.utrace.passive.internal.commands;
+
+import dev.utrace.passive.Stats;
+import dev.utrace.passive.TraceEvent;
+import dev.utrace.passive.TraceInfo;
+import dev.utrace.passive.UntraceResult;
+import java.util.List;
+
+/**
+ * What the {@code passive:} commands return: small values that {@link PassiveConverter} formats
+ * for people and that scripts can take apart (Gogo calls their accessors).
+ */
+public final class Views {
+    private Views() {
+    }
+
+    /** {@code trace} (the new trace) and {@code list} (every trace, live then ended). */
+    public record Traces(List<TraceInfo> traces) {
+        @Override
+        public String toString() {
+            return traces.size() + (traces.size() == 1 ? " trace" : " traces");
+        }
+    }
+
+    /** {@code untrace}: what the detach did. */
+    public record Untraced(UntraceResult result) {
+        @Override
+        public String toString() {
+            return result.pid() + " " + result.meaning();
+        }
+    }
+
+    /** {@code log}: the last events of one trace ({@code pid > 0}) or of every trace ({@code pid == 0}). */
+    public record Log(int pid, List<TraceEvent> events) {
+        @Override
+        public String toString() {
+            return events.size() + (events.size() == 1 ? " event" : " events");
+        }
+    }
+
+    /** {@code stats}: strace -c style statistics of one trace or of all ({@code pid == 0}). */
+    public record Statistics(Stats stats) {
+        @Override
+        public String toString() {
+            return stats.totalCalls() + " calls, " + stats.totalErrors() + " errors";
+        }
+    }
+}

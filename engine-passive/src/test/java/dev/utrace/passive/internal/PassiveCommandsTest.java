@@ -1,0 +1,201 @@
+package dev.utrace.passive.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.utrace.passive.internal.commands.PassiveCommands;
+import dev.utrace.passive.internal.commands.PassiveConverter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.felix.gogo.runtime.CommandProcessorImpl;
+import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The passive: commands in a real Gogo runtime over the tracer, the real core and the real simulated machine. */
+class PassiveCommandsTest extends SimFixture {
+    static final String[] FUNCTIONS = {"trace", "untrace", "list", "log", "stats"};
+    ThreadIOImpl threadIO;
+    CommandProcessorImpl processor;
+    CommandSession session;
+
+    @BeforeEach
+    void shell() {
+        threadIO = new ThreadIOImpl();
+        threadIO.start();
+        processor = new CommandProcessorImpl(threadIO);
+        PassiveCommands commands = new PassiveCommands(tracer);
+        for (String f : FUNCTIONS) processor.addCommand("passive", commands, f);
+        processor.addConverter(new PassiveConverter());
+        PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+    }
+
+    @AfterEach
+    void closeShell() {
+        session.close();
+        processor.stop();
+        threadIO.stop();
+    }
+
+    String run(String line) throws Exception {
+        Object result = session.execute(line);
+        return result == null ? null : session.format(result, Converter.INSPECT).toString();
+    }
+
+    String refused(String line) {
+        return assertThrows(IllegalArgumentException.class, () -> session.execute(line)).getMessage();
+    }
+
+    /** The stats table with the time columns (% time, seconds, usecs/call) masked: they vary from run to run. */
+    static String maskTimes(String stats) {
+        return stats.replaceAll("(?m)^( *[0-9.]+) +([0-9.]+) +([0-9]+) ", "  T  S  U ");
+    }
+
+    /** counter 3, traced from its first instruction to its death. */
+    int tracedCounter() throws Exception {
+        int pid = spawnStopped("counter", "3");
+        assertEquals("""
+                PID  TGID  COMMAND  STATE    EVENTS  FOLLOW  RECORDED  DROPPED  RING
+                  2     2  counter  tracing  all     no             0        0  1024""", run("trace " + pid));
+        cont(pid);
+        waitExit(pid);
+        awaitReleased(pid);
+        return pid;
+    }
+
+    @Test
+    void traceLogStatsListOfAKnownProgram() throws Exception {
+        int pid = tracedCounter();
+        assertEquals("""
+                PID  TGID  COMMAND  STATE  EVENTS  FOLLOW  RECORDED  DROPPED  RING
+                  2     2  counter  died   all     no             7        0  1024""", run("passive:list"));
+        assertEquals("""
+                --- SIGCONT {si_signo=SIGCONT, si_code=0} ---
+                write(0x1, 0x7ffcfffffc00, 0x2) = 2
+                write(0x1, 0x7ffcfffffc00, 0x2) = 2
+                write(0x1, 0x7ffcfffffc00, 0x2) = 2
+                exit(0x0, 0x7ffcfffffc00, 0x2) = ?
+                +++ exited with 0 +++
+                +++ dead (group dead) +++""", run("log " + pid));
+        assertEquals("""
+                write(0x1, 0x7ffcfffffc00, 0x2) = 2
+                exit(0x0, 0x7ffcfffffc00, 0x2) = ?
+                +++ exited with 0 +++
+                +++ dead (group dead) +++""", run("log -n 4 " + pid));
+        assertEquals("""
+                [pid 2] +++ exited with 0 +++
+                [pid 2] +++ dead (group dead) +++""", run("log -n 2"));
+        assertEquals("no events recorded for pid 2", run("log -n 0 2"));
+        String stats = run("stats " + pid);
+        assertEquals("""
+                % time     seconds  usecs/call     calls    errors syscall
+                ------ ----------- ----------- --------- --------- ----------------
+                  T  S  U         3           write
+                  T  S  U         1           exit
+                ------ ----------- ----------- --------- --------- ----------------
+                  T  S  U         4           total
+
+                pid 2: signals SIGCONT x1; exits 1; dropped 0 events""", maskTimes(stats));
+        assertEquals(100.0, Double.parseDouble(stats.lines().filter(l -> l.endsWith(" total")).findFirst()
+                .orElseThrow().strip().split(" +")[0]));
+        assertEquals("""
+                % time     seconds  usecs/call     calls    errors syscall
+                ------ ----------- ----------- --------- --------- ----------------
+                  T  S  U         1           exit
+                  T  S  U         3           write
+                ------ ----------- ----------- --------- --------- ----------------
+                  T  S  U         4           total
+
+                all traces: signals SIGCONT x1; exits 1; dropped 0 events""", maskTimes(run("stats --sort syscall")));
+    }
+
+    @Test
+    void statsShowErrorsAndDrops() throws Exception {
+        program("errs", """
+                    mov rbx, 3
+                b:  mov rax, 999
+                    syscall
+                    loop rbx, b
+                    exit_group 0
+                """);
+        closeShell(); // the same commands over a tracer with a ring of 2
+        tracer.deactivate();
+        tracer = newTracer("small", new Settings(dev.utrace.passive.Kind.all(), 2, false, 16));
+        shell();
+        int pid = spawnStopped("errs");
+        run("trace -e syscalls " + pid);
+        cont(pid);
+        waitExit(pid);
+        awaitReleased(pid);
+        assertEquals("""
+                % time     seconds  usecs/call     calls    errors syscall
+                ------ ----------- ----------- --------- --------- ----------------
+                  T  S  U         3         3 syscall_999
+                  T  S  U         1           exit_group
+                ------ ----------- ----------- --------- --------- ----------------
+                  T  S  U         4         3 total
+
+                pid 2: signals none; exits 0; dropped 2 events (ring full; the counts above include them)""",
+                maskTimes(run("stats --sort errors " + pid)));
+        assertEquals("""
+                PID  TGID  COMMAND  STATE  EVENTS    FOLLOW  RECORDED  DROPPED  RING
+                  2     2  errs     died   syscalls  no             4        2     2""", run("list"));
+    }
+
+    @Test
+    void traceWithEventsAndFollowThenUntrace() throws Exception {
+        int pid = spawnStopped("idle");
+        assertEquals("""
+                PID  TGID  COMMAND  STATE    EVENTS         FOLLOW  RECORDED  DROPPED  RING
+                  2     2  idle     tracing  syscalls,exit  yes            0        0  1024""",
+                run("trace --events syscalls,exit --follow " + pid));
+        assertEquals(1, core.facade("probe").engines(sim.findTask(pid)).size());
+        assertEquals("""
+                PID  DETACH  RESULT
+                  2  DONE    detached; trace ended""", run("untrace " + pid));
+        assertEquals(0, core.facade("probe").engines(sim.findTask(pid)).size());
+        assertEquals("""
+                PID  TGID  COMMAND  STATE     EVENTS         FOLLOW  RECORDED  DROPPED  RING
+                  2     2  idle     untraced  syscalls,exit  yes            0        0  1024""", run("list"));
+        assertEquals("1", session.format(session.execute("list"), Converter.PART).toString());
+    }
+
+    @Test
+    void everyRefusalSaysWhatWasWrongAndChangesNothing() throws Exception {
+        int idle = spawnStopped("idle");
+        run("trace -e exit " + idle);
+        String before = run("list");
+        String[][] cases = {
+                {"trace 99", "no task with pid 99; ps lists them\nusage: passive:" + "trace [-e|--events <list>] [--follow] <pid>"},
+                {"trace " + idle, "pid 2 is already traced; untrace 2 first\nusage: passive:trace"},
+                {"trace -e syscalls,bogus 1", "unknown event 'bogus'; known events: syscalls, signals, clone, exec, exit, death, all\nusage: passive:trace"},
+                {"trace x", "'x' is not a pid; a pid is a positive number, as utrace:ps shows it\nusage: passive:trace"},
+                {"trace", "trace needs the pid of a task; utrace:ps lists them\nusage: passive:trace"},
+                {"untrace 1", "pid 1 is not traced\nusage: passive:untrace <pid>"},
+                {"untrace 99", "pid 99 is not traced\nusage: passive:untrace <pid>"},
+                {"untrace", "untrace needs the pid of a traced task; passive:list lists them\nusage: passive:untrace <pid>"},
+                {"log 1", "no trace of pid 1; list shows the traces\nusage: passive:log"},
+                {"log -n x " + idle, "'x' is not a number; -n takes how many events to show\nusage: passive:log"},
+                {"log -n -3", "-n -3 is negative; -n takes how many events to show, 0 or more\nusage: passive:log"},
+                {"stats --sort bogus " + idle, "unknown column 'bogus'; known columns: syscall, calls, errors, time, avg\nusage: passive:stats"},
+                {"stats --sort bogus", "unknown column 'bogus'; known columns: syscall, calls, errors, time, avg\nusage: passive:stats"},
+                {"stats 7", "no trace of pid 7; list shows the traces\nusage: passive:stats"},
+        };
+        for (String[] c : cases) {
+            String message = refused(c[0]);
+            assertEquals(true, message.startsWith(c[1]), c[0] + " said:\n" + message);
+            assertEquals(before, run("list"), "nothing changed after " + c[0]);
+            assertEquals(1, core.facade("probe").engines(sim.findTask(idle)).size(), "nothing changed after " + c[0]);
+            assertEquals(0, sim.findTask(1) == null ? 1 : core.facade("probe").engines(sim.findTask(1)).size());
+        }
+        assertEquals("""
+                PID  TGID  COMMAND  STATE    EVENTS  FOLLOW  RECORDED  DROPPED  RING
+                  2     2  idle     tracing  exit    no             0        0  1024""", before);
+    }
+}
