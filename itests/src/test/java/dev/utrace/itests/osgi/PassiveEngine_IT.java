@@ -1,0 +1,122 @@
+package dev.utrace.itests.osgi;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import dev.utrace.api.EngineState;
+import dev.utrace.api.Utrace;
+import dev.utrace.api.task.TaskState;
+import dev.utrace.passive.PassiveTracer;
+import dev.utrace.passive.TraceInfo;
+import dev.utrace.sim.SimMachine;
+import dev.utrace.spi.Machine;
+import java.util.ArrayList;
+import java.util.List;
+import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+
+/**
+ * The passive tracer bundle in a real Felix: 1000 running tasks traced through the
+ * {@link PassiveTracer} service, then the bundle stopped and uninstalled. Release runs exactly
+ * once per engine, no engine of the bundle is left attached to any task (the running ones unlink
+ * them at once; the sleeping ones would when they wake), and the tasks run on.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class PassiveEngine_IT {
+    private static final String BSN = "dev.utrace.engine-passive";
+    private static final int TASKS = 1000;
+    private static final int BUSY = 50;
+
+    @Inject
+    BundleContext context;
+    @Inject
+    SimMachine sim;
+    @Inject
+    Machine machine;
+    @Inject
+    Utrace utrace;
+    @Inject
+    PassiveTracer tracer;
+    @Inject
+    CommandProcessor processor;
+
+    @Configuration
+    public Option[] config() {
+        return options(UtraceOptions.core(), UtraceOptions.machine(), UtraceOptions.shell(),
+                UtraceOptions.projectBundle("engine-passive"), UtraceOptions.junit(), cleanCaches());
+    }
+
+    @Test
+    public void thousandTracedTasksThenTheBundleStopsAndGoes() throws Exception {
+        long started = System.nanoTime();
+        List<Integer> pids = new ArrayList<>();
+        // Some busy tasks (counting, a write each number) and many sleeping ones (pause in a loop).
+        for (int i = 0; i < BUSY; i++) pids.add(sim.spawn("counter", List.of("1000000000")));
+        for (int i = BUSY; i < TASKS; i++) pids.add(sim.spawn("idle", List.of()));
+        try {
+            for (int pid : pids) {
+                TraceInfo info = tracer.trace(pid, null, false);
+                assertTrue(info.active());
+            }
+            assertEquals(TASKS, tracer.list().stream().filter(TraceInfo::active).count());
+            for (int pid : pids) {
+                List<dev.utrace.api.EngineInfo> mine = Tally.engines(BSN, utrace, machine, pid);
+                assertEquals("one engine of the passive tracer on task " + pid, 1, mine.size());
+                assertEquals(EngineState.ATTACHED, mine.getFirst().state());
+            }
+            for (int i = 0; i < BUSY; i++) {
+                int pid = pids.get(i);
+                Tally.await("the busy task " + pid + " is seen writing",
+                        () -> tracer.stats(pid).calls("write") > 10);
+            }
+            assertEquals("no release while the traces live", 0, tracer.released());
+
+            Bundle bundle = FrameworkUtil.getBundle(tracer.getClass());
+            assertNotNull(bundle);
+            assertEquals(BSN, bundle.getSymbolicName());
+            bundle.stop();
+            assertEquals("release ran once per engine", TASKS, tracer.released());
+            assertTrue("every trace ended", tracer.list().stream().noneMatch(TraceInfo::active));
+            bundle.uninstall();
+
+            for (int pid : pids) {
+                for (dev.utrace.api.EngineInfo e : Tally.engines(BSN, utrace, machine, pid)) {
+                    assertFalse("no engine of the bundle attached to task " + pid + ": " + e,
+                            e.state() == EngineState.ATTACHED);
+                }
+            }
+            // A running task unlinks a detached engine at its next resume point; a sleeping one when it wakes.
+            Tally.assertNoEngineOf(BSN, utrace, machine, sim, pids.subList(0, BUSY));
+            assertEquals("still once per engine", TASKS, tracer.released());
+            for (int pid : pids) {
+                TaskState s = sim.info(pid).state();
+                assertFalse("task " + pid + " runs on unharmed: " + s, s.hasExited());
+            }
+            for (int i = 0; i < BUSY; i++) {
+                int pid = pids.get(i);
+                String before = sim.console(pid);
+                Tally.await("the busy task " + pid + " keeps counting", () -> !sim.console(pid).equals(before));
+            }
+            for (Bundle b : context.getBundles()) assertFalse("the bundle is gone", BSN.equals(b.getSymbolicName()));
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            assertTrue("took " + ms + " ms", ms < 15_000);
+        } finally {
+            Tally.killAll(sim, pids);
+        }
+    }
+}
