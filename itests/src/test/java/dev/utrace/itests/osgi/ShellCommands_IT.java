@@ -35,6 +35,10 @@ public class ShellCommands_IT {
     @Inject
     BundleContext context;
     @Inject
+    dev.utrace.api.Utrace utrace;
+    @Inject
+    dev.utrace.spi.Machine machine;
+    @Inject
     CommandProcessor processor;
 
     private CommandSession session;
@@ -63,6 +67,16 @@ public class ShellCommands_IT {
         assertTrue(ps, ps.startsWith("PID  TGID  PPID  STATE     THREADS  COMMAND\n  1     1     0  SLEEPING        1  init\n"));
         assertTrue(ps, ps.matches("(?s).*\n  3     3     1  \\w+ +1  idle"));
         assertEquals("PID  OWNER  STATE  REFS  STOP  EVENTS  OPS", run("utrace:engines"));
+        // An engine attached by this (probe) bundle shows up, owned by it, on task 3.
+        dev.utrace.api.task.Task idle = machine.findTask(3);
+        dev.utrace.api.Engine e = utrace.attach(idle, dev.utrace.api.AttachFlags.CREATE, new dev.utrace.api.EngineOps() { }, null).engine();
+        assertEquals(dev.utrace.api.Outcome.DONE, utrace.setEvents(idle, e, dev.utrace.api.Event.mask(dev.utrace.api.Event.EXEC, dev.utrace.api.Event.DEATH)));
+        String engines = run("utrace:engines 3");
+        assertTrue(engines, engines.startsWith("PID  OWNER"));
+        assertTrue(engines, engines.lines().skip(1).anyMatch(l -> l.startsWith("  3  PAXEXAM-PROBE") && l.contains("ATTACHED")
+                && l.contains("  2  ") && l.contains("EXEC|DEATH")));
+        assertTrue(run("utrace:info 3"), run("utrace:info 3").lines().anyMatch(l -> l.matches("engines +1")));
+        e.put();
         assertTrue(run("utrace:programs").lines().anyMatch(l -> l.matches("hello +library +.*")));
         assertEquals("PID  SIGNAL\n  3  SIGKILL", run("utrace:kill 3 KILL"));
         assertEquals("PID  STATUS\n  3  killed by SIGKILL", run("utrace:wait 3"));
