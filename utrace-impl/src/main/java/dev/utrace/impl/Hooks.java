@@ -40,7 +40,7 @@ class Hooks implements TraceHooks {
     public boolean syscallEntry(TracedTask t) {
         UtraceTask u = utraceOf(t);
         if (!wants(u, Event.SYSCALL_ENTRY.bit())) return false;
-        Thread prev = enter(u);
+        long prev = enter(u);
         try {
             Report r = u.report.init();
             int resumed = 0;
@@ -53,15 +53,15 @@ class Hooks implements TraceHooks {
                     if (ops == null) continue;
                     int ret;
                     try {
-                        ret = ops.reportSyscallEntry(resumed | r.result | r.action.code(), e, t);
+                        ret = ops.reportSyscallEntry(resumed | r.result | r.action().code(), e, t);
                     } catch (Throwable x) {
                         ret = Callbacks.fault(e, "reportSyscallEntry on " + u.describe(), x).code();
                     }
                     finishCallback(u, r, e, ret);
                 }
                 finishReport(u, r, false);
-                if (r.action != ResumeAction.STOP) break;
-                u.stop(r.resumeAction); // stops at once, before the syscall (R-ACT-6)
+                if (r.action() != ResumeAction.STOP) break;
+                u.stop(r.resumeAction()); // stops at once, before the syscall (R-ACT-6)
                 if (t.fatalSignalPending()) {
                     r.result = SyscallAction.ABORT.code(); // woken by SIGKILL: never run it (R-STOP-6)
                     break;
@@ -74,7 +74,7 @@ class Hooks implements TraceHooks {
             }
             return SyscallAction.of(r.result) == SyscallAction.ABORT;
         } finally {
-            u.hookThread = prev;
+            u.hookThreadId = prev;
         }
     }
 
@@ -82,7 +82,7 @@ class Hooks implements TraceHooks {
     public void syscallExit(TracedTask t) {
         UtraceTask u = utraceOf(t);
         if (!wants(u, Event.SYSCALL_EXIT.bit())) return;
-        Thread prev = enter(u);
+        long prev = enter(u);
         try {
             Report r = u.report.init();
             startReport(u);
@@ -91,7 +91,7 @@ class Hooks implements TraceHooks {
                 if (ops == null) continue;
                 ResumeAction ret;
                 try {
-                    ret = nonNull(e, ops.reportSyscallExit(r.action, e, t));
+                    ret = nonNull(e, ops.reportSyscallExit(r.action(), e, t));
                 } catch (Throwable x) {
                     ret = Callbacks.fault(e, "reportSyscallExit on " + u.describe(), x);
                 }
@@ -99,7 +99,7 @@ class Hooks implements TraceHooks {
             }
             finishReport(u, r, true);
         } finally {
-            u.hookThread = prev;
+            u.hookThreadId = prev;
         }
     }
 
@@ -109,7 +109,7 @@ class Hooks implements TraceHooks {
     public void clone(TracedTask parent, long cloneFlags, TracedTask child) {
         UtraceTask u = utraceOf(parent);
         if (!wants(u, Event.CLONE.bit())) return;
-        Thread prev = enter(u);
+        long prev = enter(u);
         try {
             Report r = u.report.init();
             startReport(u);
@@ -118,7 +118,7 @@ class Hooks implements TraceHooks {
                 if (ops == null) continue;
                 ResumeAction ret;
                 try {
-                    ret = nonNull(e, ops.reportClone(r.action, e, parent, cloneFlags, child));
+                    ret = nonNull(e, ops.reportClone(r.action(), e, parent, cloneFlags, child));
                 } catch (Throwable x) {
                     ret = Callbacks.fault(e, "reportClone on " + u.describe(), x);
                 }
@@ -126,14 +126,14 @@ class Hooks implements TraceHooks {
             }
             boolean vfork = (cloneFlags & CloneFlags.CLONE_VFORK) != 0;
             finishReport(u, r, !vfork);
-            if (vfork && r.action == ResumeAction.STOP) {
+            if (vfork && r.action() == ResumeAction.STOP) {
                 // The vfork wait is uninterruptible: the stop must come before it, not after.
                 u.lock.lock();
                 u.vforkStop = true;
                 u.lock.unlock();
             }
         } finally {
-            u.hookThread = prev;
+            u.hookThreadId = prev;
         }
     }
 
@@ -141,14 +141,14 @@ class Hooks implements TraceHooks {
     public void finishVfork(TracedTask parent) {
         UtraceTask u = utraceOf(parent);
         if (u == null || !u.vforkStop) return;
-        Thread prev = enter(u);
+        long prev = enter(u);
         try {
             u.lock.lock();
             u.vforkStop = false;
             u.lock.unlock();
             u.stop(ResumeAction.RESUME);
         } finally {
-            u.hookThread = prev;
+            u.hookThreadId = prev;
         }
     }
 
@@ -156,7 +156,7 @@ class Hooks implements TraceHooks {
     public void exec(TracedTask t, String format, ExecInfo exec) {
         UtraceTask u = utraceOf(t);
         if (!wants(u, Event.EXEC.bit())) return;
-        Thread prev = enter(u);
+        long prev = enter(u);
         try {
             Report r = u.report.init();
             startReport(u);
@@ -165,7 +165,7 @@ class Hooks implements TraceHooks {
                 if (ops == null) continue;
                 ResumeAction ret;
                 try {
-                    ret = nonNull(e, ops.reportExec(r.action, e, t, format, exec));
+                    ret = nonNull(e, ops.reportExec(r.action(), e, t, format, exec));
                 } catch (Throwable x) {
                     ret = Callbacks.fault(e, "reportExec on " + u.describe(), x);
                 }
@@ -173,7 +173,7 @@ class Hooks implements TraceHooks {
             }
             finishReport(u, r, true);
         } finally {
-            u.hookThread = prev;
+            u.hookThreadId = prev;
         }
     }
 
@@ -181,7 +181,7 @@ class Hooks implements TraceHooks {
     public void exit(TracedTask t, ExitCode code) {
         UtraceTask u = utraceOf(t);
         if (!wants(u, Event.EXIT.bit())) return;
-        Thread prev = enter(u);
+        long prev = enter(u);
         try {
             long orig = code.get();
             Report r = u.report.init();
@@ -191,18 +191,18 @@ class Hooks implements TraceHooks {
                 if (ops == null) continue;
                 ResumeAction ret;
                 try {
-                    ret = nonNull(e, ops.reportExit(r.action, e, t, orig, code));
+                    ret = nonNull(e, ops.reportExit(r.action(), e, t, orig, code));
                 } catch (Throwable x) {
                     ret = Callbacks.fault(e, "reportExit on " + u.describe(), x);
                 }
                 finishCallback(u, r, e, ret.code());
             }
             finishReport(u, r, true);
-            if (r.action == ResumeAction.STOP) {
-                u.stop(r.resumeAction); // at once, before teardown; SIGKILL is not held (R-STOP-6)
+            if (r.action() == ResumeAction.STOP) {
+                u.stop(r.resumeAction()); // at once, before teardown; SIGKILL is not held (R-STOP-6)
             }
         } finally {
-            u.hookThread = prev;
+            u.hookThreadId = prev;
         }
     }
 
@@ -222,7 +222,7 @@ class Hooks implements TraceHooks {
         u.resume = ResumeAction.RESUME;
         u.spliceAttaching();
         u.lock.unlock();
-        Thread prev = enter(u);
+        long prev = enter(u);
         try {
             Report r = u.report.init();
             for (UtraceEngine e : u.attached) {
@@ -237,7 +237,7 @@ class Hooks implements TraceHooks {
                 finishCallback(u, r, e, ret.code());
             }
         } finally {
-            u.hookThread = prev;
+            u.hookThreadId = prev;
         }
         Reaping.maybeReap(u, false);
     }
@@ -257,7 +257,7 @@ class Hooks implements TraceHooks {
     public void resume(TracedTask t) {
         UtraceTask u = utraceOf(t);
         if (u == null) return;
-        Thread prev = enter(u);
+        long prev = enter(u);
         try {
             if (u.signalHandler) {
                 // A handler was set up but no report followed; do not let it confuse a later one.
@@ -270,28 +270,28 @@ class Hooks implements TraceHooks {
             switch (pending) {
                 case REPORT -> {
                     if ((u.flags & Bits.QUIESCE) != 0) {
-                        r.action = ResumeAction.RESUME;
+                        r.action(ResumeAction.RESUME);
                         for (UtraceEngine e : u.attached) {
                             startCallback(u, r, e, null);
                         }
                     } else if (u.anyEngineHoldsStop()) {
                         // OQ-4: with no QUIESCE engine the kernel would run on; we keep the
                         // documented promise that a standing stop holds the task.
-                        r.action = ResumeAction.STOP;
+                        r.action(ResumeAction.STOP);
                         r.spurious = false;
                     } else {
-                        r.action = ResumeAction.REPORT;
+                        r.action(ResumeAction.REPORT);
                     }
                 }
-                case RESUME -> r.action = ResumeAction.RESUME;
+                case RESUME -> r.action(ResumeAction.RESUME);
                 default -> { // INTERRUPT, SINGLESTEP, BLOCKSTEP: no callbacks here
-                    r.action = pending;
+                    r.action(pending);
                     r.spurious = false;
                 }
             }
             finishResumeReport(u, r);
         } finally {
-            u.hookThread = prev;
+            u.hookThreadId = prev;
         }
     }
 
@@ -299,11 +299,11 @@ class Hooks implements TraceHooks {
     public int getSignal(TracedTask t, SignalInfo info, SigAction returnKa) {
         UtraceTask u = utraceOf(t);
         if (u == null) return 0;
-        Thread prev = enter(u);
+        long prev = enter(u);
         try {
             return SignalPass.getSignal(u, t, info, returnKa);
         } finally {
-            u.hookThread = prev;
+            u.hookThreadId = prev;
         }
     }
 
@@ -331,7 +331,7 @@ class Hooks implements TraceHooks {
     public void jctl(TracedTask t, int type, int notify) {
         UtraceTask u = utraceOf(t);
         if (!wants(u, Event.JCTL.bit())) return;
-        Thread prev = enter(u);
+        long prev = enter(u);
         try {
             Report r = u.report.init();
             startReport(u);
@@ -340,7 +340,7 @@ class Hooks implements TraceHooks {
                 if (ops == null) continue;
                 ResumeAction ret;
                 try {
-                    ret = nonNull(e, ops.reportJctl(r.action, e, t, type, notify));
+                    ret = nonNull(e, ops.reportJctl(r.action(), e, t, type, notify));
                 } catch (Throwable x) {
                     ret = Callbacks.fault(e, "reportJctl on " + u.describe(), x);
                 }
@@ -348,7 +348,7 @@ class Hooks implements TraceHooks {
             }
             finishReport(u, r, true);
         } finally {
-            u.hookThread = prev;
+            u.hookThreadId = prev;
         }
     }
 
@@ -376,9 +376,9 @@ class Hooks implements TraceHooks {
         return wants(utraceOf(t), Event.SIGNAL_TERM.bit() | Event.SIGNAL_CORE.bit());
     }
 
-    private static Thread enter(UtraceTask u) {
-        Thread prev = u.hookThread;
-        u.hookThread = Thread.currentThread();
+    private static long enter(UtraceTask u) {
+        long prev = u.hookThreadId;
+        u.hookThreadId = Thread.currentThread().threadId();
         return prev;
     }
 

@@ -57,7 +57,7 @@ final class Passes {
         if ((want & Bits.QUIESCE) != 0 || ops == DetachedOps.INSTANCE) {
             ResumeAction q;
             try {
-                q = ops.reportQuiesce(r.action, e, u.task, event);
+                q = ops.reportQuiesce(r.action(), e, u.task, event);
                 if (q == null) q = Callbacks.fault(e, "reportQuiesce", new NullPointerException("returned null"));
             } catch (Throwable t) {
                 q = Callbacks.fault(e, "reportQuiesce(" + event + ") on " + u.describe(), t);
@@ -73,7 +73,7 @@ final class Passes {
             want = e.flags;
         }
         if ((want & Bits.ENGINE_STOP) != 0) {
-            r.action = ResumeAction.STOP;
+            r.action(ResumeAction.STOP);
         }
         if (event != null && (want & event.bit()) != 0) {
             r.spurious = false;
@@ -91,7 +91,15 @@ final class Passes {
      */
     static boolean finishCallback(UtraceTask u, Report r, UtraceEngine e, int ret) {
         r.result = ret & ~ResumeAction.MASK;
-        boolean detached = applyAction(u, r, e, resumeActionOf(e, ret));
+        boolean detached;
+        if ((ret & ResumeAction.MASK) == Report.RESUME && (e.flags & Bits.ENGINE_STOP) == 0) {
+            // The common answer: RESUME from an engine holding no stop changes nothing in
+            // the pass (RESUME is where both actions start); only a detach meanwhile matters.
+            detached = !e.isAttachedOps();
+            if (detached) r.detaches = true;
+        } else {
+            detached = applyAction(u, r, e, resumeActionOf(e, ret));
+        }
         u.clearReporting();
         return detached;
     }
@@ -120,12 +128,13 @@ final class Passes {
             r.detaches = true;
             return true;
         }
-        if (action.ordinal() < r.action.ordinal()) {
-            r.action = action;
+        int a = action.ordinal();
+        if (a < r.act) {
+            r.act = a;
         }
         if (action != ResumeAction.STOP) {
-            if (action.ordinal() < r.resumeAction.ordinal()) {
-                r.resumeAction = action;
+            if (a < r.resumeAct) {
+                r.resumeAct = a;
             }
             if ((e.flags & Bits.ENGINE_STOP) != 0) {
                 u.lock.lock();
@@ -158,7 +167,7 @@ final class Passes {
      * the pass was spurious (R-ACT-7) or engines detached.
      */
     static void finishReport(UtraceTask u, Report r, boolean willNotStop) {
-        ResumeAction resume = r.action;
+        ResumeAction resume = r.action();
         if (resume == ResumeAction.STOP) {
             resume = willNotStop ? ResumeAction.REPORT : ResumeAction.RESUME;
         }
@@ -183,8 +192,8 @@ final class Passes {
     /** {@code finish_resume_report}: the final action before user mode (section 5.5). */
     static void finishResumeReport(UtraceTask u, Report r) {
         resetIfNeeded(u, r);
-        switch (r.action) {
-            case STOP -> u.stop(r.resumeAction);
+        switch (r.action()) {
+            case STOP -> u.stop(r.resumeAction());
             case INTERRUPT -> u.task.requestSignalCheck();
             case BLOCKSTEP -> {
                 if (u.core.canBlockStep()) {

@@ -39,14 +39,14 @@ final class SignalPass {
                 u.lock.unlock();
             }
             if (pending.ordinal() > ResumeAction.REPORT.ordinal()) {
-                r.action = pending; // only here to apply a step or plain resume
+                r.action(pending); // only here to apply a step or plain resume
                 r.spurious = false;
                 finishResumeReport(u, r);
                 return -1;
             }
             if ((u.flags & Bits.QUIESCE) == 0) {
                 if (u.anyEngineHoldsStop()) { // OQ-4: keep the documented promise
-                    r.action = ResumeAction.STOP;
+                    r.action(ResumeAction.STOP);
                     r.spurious = false;
                     finishResumeReport(u, r);
                 }
@@ -77,17 +77,17 @@ final class SignalPass {
             if (ops == null || (want & (eventBit | Bits.QUIESCE)) == 0) {
                 u.clearReporting();
                 if ((want & Bits.ENGINE_STOP) != 0 && ops != null && ops != DetachedOps.INSTANCE) {
-                    r.action = ResumeAction.STOP; // OQ-4: a standing stop of an engine not called here still holds
+                    r.action(ResumeAction.STOP); // OQ-4: a standing stop of an engine not called here still holds
                 }
                 continue;
             }
             int ret;
             try {
                 if (ops != DetachedOps.INSTANCE && e.hasReportSignal) {
-                    ret = ops.reportSignal(r.result | r.action.code(), e, t, info, ka, returnKa);
+                    ret = ops.reportSignal(r.result | r.action().code(), e, t, info, ka, returnKa);
                 } else {
                     // No reportSignal: the quiesce callback, with the signal action carried through (R-OPS-1).
-                    ret = r.result | Hooks.nonNull(e, ops.reportQuiesce(r.action, e, t, event)).code();
+                    ret = r.result | Hooks.nonNull(e, ops.reportQuiesce(r.action(), e, t, event)).code();
                 }
             } catch (Throwable x) {
                 ret = Callbacks.fault(e, "reportSignal on " + u.describe(), x).code();
@@ -141,7 +141,7 @@ final class SignalPass {
                 } else if (returnKa.handler != SigAction.SIG_IGN && signr != 0) {
                     // The handler runs. If an engine wanted more than RESUME, report again
                     // once the handler frame is set up.
-                    if (r.action != ResumeAction.RESUME) r.action = ResumeAction.INTERRUPT;
+                    if (r.action() != ResumeAction.RESUME) r.action(ResumeAction.INTERRUPT);
                     finishReport(u, r, true);
                     if (SignalAction.isHold(r.result)) t.requeueSignal(info.copy());
                     return signr;

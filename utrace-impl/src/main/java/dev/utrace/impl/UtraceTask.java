@@ -25,8 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  * Not guarded: {@code reporting} (volatile, written only by the thread running a pass or a
  * reap teardown; ordered against engine state with full fences, R-CTL-4) and
- * {@code hookThread} (plain; only ever compared with the reader's own thread, so a stale
- * value can never equal it).
+ * {@code hookThreadId} (plain; only ever compared with the reader's own thread id, so a
+ * stale value can never equal it; thread ids are never reused).
  *
  * <p><b>No engine is ever called while {@link #lock} is held.</b> Methods that must drop
  * references collect them and put them after unlocking, because a put may run {@code release}.
@@ -65,7 +65,7 @@ final class UtraceTask {
      */
     volatile UtraceEngine reporting;
     /** The thread running one of this task's hooks now, or null; see the class comment. */
-    Thread hookThread;
+    long hookThreadId;
     /** Reused by the tracee's passes: passes of one task never nest. */
     final Report report = new Report();
 
@@ -91,7 +91,7 @@ final class UtraceTask {
 
     /** Whether the calling thread is running one of this task's hooks (the kernel's {@code current}). */
     boolean isCurrent() {
-        return hookThread == Thread.currentThread();
+        return hookThreadId == Thread.currentThread().threadId();
     }
 
     String describe() {
