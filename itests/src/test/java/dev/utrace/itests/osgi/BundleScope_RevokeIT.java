@@ -14,10 +14,8 @@ import dev.utrace.sim.SimMachine;
 import dev.utrace.spi.Machine;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Test;
@@ -85,7 +83,7 @@ public class BundleScope_RevokeIT {
         String facade = String.valueOf(System.getProperties().get("itest.facade"));
         assertTrue("the engine bundle has a facade of its own: " + facade, facade.contains("itest.engine"));
         assertNotEquals(utrace.toString(), facade);
-        await("the engines see syscalls", () -> callbacks.get() > 10 * TASKS);
+        Tally.await("the engines see syscalls", () -> callbacks.get() > 10 * TASKS);
         assertEquals(0, releases.get());
 
         engine.stop();
@@ -109,13 +107,5 @@ public class BundleScope_RevokeIT {
             if (symbolicName.equals(b.getSymbolicName())) return b;
         }
         throw new AssertionError("no bundle " + symbolicName + " installed");
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue("timed out waiting until " + what, System.nanoTime() < deadline);
-            Thread.sleep(5);
-        }
     }
 }
