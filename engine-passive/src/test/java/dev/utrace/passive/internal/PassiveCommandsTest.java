@@ -167,12 +167,51 @@ class PassiveCommandsTest extends SimFixture {
     }
 
     @Test
+    void noFollowOverridesAConfiguredFollow() throws Exception {
+        closeShell(); // the same commands over a tracer configured to follow
+        tracer.deactivate();
+        tracer = newTracer("following", new Settings(dev.utrace.passive.Kind.all(), 1024, true, 16));
+        shell();
+        int a = spawnStopped("idle");
+        int b = spawnStopped("idle");
+        int c = spawnStopped("idle");
+        assertEquals("""
+                PID  TGID  COMMAND  STATE    EVENTS  FOLLOW  RECORDED  DROPPED  RING
+                  2     2  idle     tracing  all     yes            0        0  1024""", run("trace " + a));
+        assertEquals("""
+                PID  TGID  COMMAND  STATE    EVENTS  FOLLOW  RECORDED  DROPPED  RING
+                  3     3  idle     tracing  all     no             0        0  1024""", run("trace --no-follow " + b));
+        assertEquals("""
+                PID  TGID  COMMAND  STATE    EVENTS    FOLLOW  RECORDED  DROPPED  RING
+                  4     4  idle     tracing  syscalls  no             0        0  1024""", run("trace -e syscalls --no-follow " + c));
+        assertEquals(true, tracer.traceOf(a).follow);
+        assertEquals(false, tracer.traceOf(b).follow);
+        assertEquals(false, tracer.traceOf(c).follow);
+    }
+
+    @Test
+    void noFollowTracesOnlyTheTaskItself() throws Exception {
+        closeShell();
+        tracer.deactivate();
+        tracer = newTracer("following", new Settings(dev.utrace.passive.Kind.all(), 1024, true, 16));
+        shell();
+        int pid = spawnStopped("forker", "2");
+        run("trace --no-follow " + pid);
+        cont(pid);
+        waitExit(pid);
+        awaitReleased(pid);
+        assertEquals(1, tracer.list().size(), () -> "only the parent is traced: " + tracer.list());
+        assertEquals(2, tracer.log(pid, 1000).stream().filter(e -> e.kind() == dev.utrace.passive.Kind.CLONE).count());
+    }
+
+    @Test
     void everyRefusalSaysWhatWasWrongAndChangesNothing() throws Exception {
         int idle = spawnStopped("idle");
         run("trace -e exit " + idle);
         String before = run("list");
         String[][] cases = {
-                {"trace 99", "no task with pid 99; ps lists them\nusage: passive:" + "trace [-e|--events <list>] [--follow] <pid>"},
+                {"trace 99", "no task with pid 99; ps lists them\nusage: passive:" + "trace [-e|--events <list>] [--follow|--no-follow] <pid>"},
+                {"trace --follow --no-follow " + idle, "--follow and --no-follow contradict each other; give one of them, or neither for the configured setting\nusage: passive:trace"},
                 {"trace " + idle, "pid 2 is already traced; untrace 2 first\nusage: passive:trace"},
                 {"trace -e syscalls,bogus 1", "unknown event 'bogus'; known events: syscalls, signals, clone, exec, exit, death, all\nusage: passive:trace"},
                 {"trace x", "'x' is not a pid; a pid is a positive number, as utrace:ps shows it\nusage: passive:trace"},

@@ -27,7 +27,7 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=trace", "osgi.command.function=untrace", "osgi.command.function=list",
         "osgi.command.function=log", "osgi.command.function=stats"})
 public final class PassiveCommands {
-    static final String TRACE = "trace [-e|--events <list>] [--follow] <pid>"
+    static final String TRACE = "trace [-e|--events <list>] [--follow|--no-follow] <pid>"
             + "  (events: syscalls, signals, clone, exec, exit, death, all; comma separated)";
     static final String UNTRACE = "untrace <pid>";
     static final String LIST = "list";
@@ -52,7 +52,12 @@ public final class PassiveCommands {
             @Parameter(names = {"-e", "--events"}, absentValue = "") String events,
             @Descriptor("also trace the threads and children it creates from now on (default: the configured setting)")
             @Parameter(names = "--follow", absentValue = "", presentValue = "true") String follow,
+            @Descriptor("trace only the task itself, even if the configured setting is to follow")
+            @Parameter(names = "--no-follow", absentValue = "", presentValue = "true") String noFollow,
             @Descriptor("the thread id, as utrace:ps shows it") String pid) {
+        if (!follow.isEmpty() && !noFollow.isEmpty()) {
+            throw bad("--follow and --no-follow contradict each other; give one of them, or neither for the configured setting", TRACE);
+        }
         int p = pid(pid, TRACE);
         Set<Kind> kinds = null;
         if (!events.isEmpty()) {
@@ -63,7 +68,7 @@ public final class PassiveCommands {
             }
         }
         Set<Kind> k = kinds;
-        Boolean f = follow.isEmpty() ? null : Boolean.TRUE;
+        Boolean f = !follow.isEmpty() ? Boolean.TRUE : !noFollow.isEmpty() ? Boolean.FALSE : null;
         return new Traces(List.of(tracer(TRACE, () -> tracer.trace(p, k, f))));
     }
 
