@@ -1,0 +1,129 @@
+package dev.utrace.itests.osgi;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import dev.utrace.api.task.Signals;
+import dev.utrace.passive.Kind;
+import dev.utrace.passive.PassiveTracer;
+import dev.utrace.passive.TraceInfo;
+import dev.utrace.sim.SimMachine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import javax.inject.Inject;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The passive tracer configured through a {@code dev.utrace.passive.cfg} file, as in the
+ * distribution's {@code deploy/} folder: FileInstall hands it to ConfigAdmin, DS gives it to the
+ * running component ({@code @Modified}), and new traces use the configured ring size, events and
+ * follow setting; a change to the file reaches new traces the same way.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class PassiveConfig_IT {
+    private static final String PID = "dev.utrace.passive";
+
+    @Inject
+    BundleContext context;
+    @Inject
+    SimMachine sim;
+    @Inject
+    PassiveTracer tracer;
+    @Inject
+    ConfigurationAdmin configAdmin;
+
+    private final List<Integer> pids = new ArrayList<>();
+
+    @Configuration
+    public Option[] config() {
+        Path deploy;
+        try {
+            deploy = Files.createDirectories(Files.createTempDirectory("utrace-itest").resolve("deploy"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return options(UtraceOptions.core(), UtraceOptions.machine(), UtraceOptions.shell(),
+                UtraceOptions.hotDeploy(deploy, 200), UtraceOptions.projectBundle("engine-passive"),
+                UtraceOptions.junit(), cleanCaches());
+    }
+
+    @After
+    public void killAll() {
+        for (int pid : pids) sim.kill(pid, Signals.SIGKILL);
+    }
+
+    @Test
+    public void aCfgFileSetsTheDefaultsOfNewTracesAndAChangeToItReachesNewTraces() throws Exception {
+        Path deploy = Path.of(context.getProperty("felix.fileinstall.dir"));
+
+        TraceInfo before = newTrace();
+        assertEquals("the built-in ring size before any configuration", 1024, before.ringSize());
+        assertEquals(Kind.all(), before.events());
+        assertFalse(before.follow());
+
+        write(deploy, "ringSize=4\ndefaultEvents=syscalls\nfollowChildren=true\n");
+        TraceInfo configured = awaitTrace("a new trace uses ring 4", t -> t.ringSize() == 4);
+        assertEquals(4, configured.ringSize());
+        assertEquals(EnumSet.of(Kind.SYSCALLS), configured.events());
+        assertTrue("follow on, as configured", configured.follow());
+        assertNotNull("FileInstall handed the file to ConfigAdmin under the PID",
+                configAdmin.listConfigurations("(service.pid=" + PID + ")"));
+
+        write(deploy, "ringSize=8\ndefaultEvents=syscalls\nfollowChildren=true\n");
+        TraceInfo changed = awaitTrace("a new trace uses ring 8", t -> t.ringSize() == 8);
+        assertEquals(8, changed.ringSize());
+        assertEquals(EnumSet.of(Kind.SYSCALLS), changed.events());
+        assertTrue(changed.follow());
+        TraceInfo again = newTrace();
+        assertEquals("the change stays", 8, again.ringSize());
+        assertEquals("the earlier traces keep their rings", 4, tracer.list().stream()
+                .filter(i -> i.tid() == configured.tid()).findFirst().orElseThrow().ringSize());
+    }
+
+    /** Writes {@code PID.cfg} whole (written beside the folder, then moved in), so FileInstall never reads half a file. */
+    private static void write(Path deploy, String text) throws IOException {
+        Path tmp = Files.writeString(deploy.resolveSibling(PID + ".cfg.tmp"), text);
+        Files.move(tmp, deploy.resolve(PID + ".cfg"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A trace of a new sleeping task with the configured defaults. */
+    private TraceInfo newTrace() {
+        int pid = sim.spawn("idle", List.of());
+        pids.add(pid);
+        return tracer.trace(pid, null, null);
+    }
+
+    /** New traces until one satisfies {@code wanted} (the configuration arrives asynchronously); at most 20 s. */
+    private TraceInfo awaitTrace(String what, Predicate<TraceInfo> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            TraceInfo t = newTrace();
+            if (wanted.test(t)) return t;
+            if (System.nanoTime() - deadline > 0) fail("timed out waiting until " + what + "; last: " + t);
+            Thread.sleep(50);
+        }
+    }
+}
