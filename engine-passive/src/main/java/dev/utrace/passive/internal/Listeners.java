@@ -68,20 +68,29 @@ final class Listeners {
             while (!closed) {
                 try {
                     TraceEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null) continue;
+                    if (first == null) {
+                        // A loss counted after the last batch took the count would otherwise
+                        // never be told: report it on its own once the queue is idle.
+                        long l = lost.getAndSet(0);
+                        if (l > 0) deliver(List.of(), l);
+                        continue;
+                    }
                     batch.add(first);
                 } catch (InterruptedException e) {
                     return;
                 }
                 queue.drainTo(batch, maxBatch - 1);
-                long l = lost.getAndSet(0);
-                try {
-                    if (!closed) listener.onEvents(List.copyOf(batch), l);
-                    delivered.addAndGet(batch.size());
-                } catch (RuntimeException ignored) {
-                    // A failing listener loses this batch only.
-                }
+                deliver(List.copyOf(batch), lost.getAndSet(0));
                 batch.clear();
+            }
+        }
+
+        private void deliver(List<TraceEvent> events, long lostNow) {
+            try {
+                if (!closed) listener.onEvents(events, lostNow);
+                delivered.addAndGet(events.size());
+            } catch (RuntimeException ignored) {
+                // A failing listener loses this batch only.
             }
         }
 
