@@ -63,7 +63,6 @@ public class PassiveEngine_IT {
 
     @Test
     public void thousandTracedTasksThenTheBundleStopsAndGoes() throws Exception {
-        long started = System.nanoTime();
         List<Integer> pids = new ArrayList<>();
         // Some busy tasks (counting, a write each number) and many sleeping ones (pause in a loop).
         for (int i = 0; i < BUSY; i++) pids.add(sim.spawn("counter", List.of("1000000000")));
@@ -113,8 +112,6 @@ public class PassiveEngine_IT {
                 Tally.await("the busy task " + pid + " keeps counting", () -> !sim.console(pid).equals(before));
             }
             for (Bundle b : context.getBundles()) assertFalse("the bundle is gone", BSN.equals(b.getSymbolicName()));
-            long ms = (System.nanoTime() - started) / 1_000_000;
-            assertTrue("took " + ms + " ms", ms < 15_000);
         } finally {
             Tally.killAll(sim, pids);
         }
