@@ -35,7 +35,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * it and binds the core's {@link TraceHooks} when there is one; without OSGi, construct it with
  * the hooks to use ({@link TraceHooks#NONE} for none) and {@link #close()} it when done.
  */
-@Component(service = {Machine.class, SimMachine.class},
+// Immediate: the machine and its tasks live as long as the bundle, not only while some bundle
+// uses the service (a delayed component would be deactivated, killing every task, when its
+// last user let go).
+@Component(service = {Machine.class, SimMachine.class}, immediate = true,
         property = "service.description=Simulated Linux kernel: runs small programs as traceable tasks")
 @Designate(ocd = SimKernel.Config.class)
 public final class SimKernel implements Machine, SimMachine, AutoCloseable {
