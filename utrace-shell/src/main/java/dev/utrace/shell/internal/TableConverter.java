@@ -1,5 +1,7 @@
 package dev.utrace.shell.internal;
 
+import dev.utrace.shell.format.Table;
+
 import dev.utrace.api.Event;
 import dev.utrace.api.EngineInfo;
 import dev.utrace.shell.internal.Results.ConsoleText;

@@ -1,5 +1,7 @@
 package dev.utrace.shell.internal;
 
+import dev.utrace.shell.format.UsageError;
+
 import dev.utrace.api.EngineInfo;
 import dev.utrace.api.Utrace;
 import dev.utrace.api.task.Signals;

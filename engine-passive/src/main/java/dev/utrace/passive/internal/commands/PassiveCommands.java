@@ -1,5 +1,7 @@
 package dev.utrace.passive.internal.commands;
 
+import dev.utrace.shell.format.UsageError;
+
 import dev.utrace.passive.Kind;
 import dev.utrace.passive.PassiveTracer;
 import dev.utrace.passive.Stats;

@@ -1,5 +1,7 @@
 package dev.utrace.passive.internal.commands;
 
+import dev.utrace.shell.format.Table;
+
 import dev.utrace.api.task.Signals;
 import dev.utrace.passive.Kind;
 import dev.utrace.passive.Stats;

@@ -1,4 +1,4 @@
-package dev.utrace.passive.internal.commands;
+package dev.utrace.shell.format;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,12 +8,12 @@ import java.util.List;
  * apart. A column whose header starts with {@code >} is right-aligned (numbers); the {@code >}
  * is not shown. Trailing blanks are cut, so the last column may hold free text.
  */
-final class Table {
+public final class Table {
     private final String[] headers;
     private final boolean[] right;
     private final List<String[]> rows = new ArrayList<>();
 
-    Table(String... headers) {
+    public Table(String... headers) {
         this.headers = new String[headers.length];
         this.right = new boolean[headers.length];
         for (int i = 0; i < headers.length; i++) {
@@ -22,7 +22,7 @@ final class Table {
         }
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         if (cells.length != headers.length) {
             throw new IllegalArgumentException(cells.length + " cells for " + headers.length + " columns");
         }
@@ -61,7 +61,7 @@ final class Table {
     }
 
     /** A two-column table of names and values, for one object's fields. */
-    static String fields(Object... namesAndValues) {
+    public static String fields(Object... namesAndValues) {
         Table t = new Table("FIELD", "VALUE");
         for (int i = 0; i < namesAndValues.length; i += 2) t.row(namesAndValues[i], namesAndValues[i + 1]);
         return t.toString();

@@ -1,13 +1,13 @@
-package dev.utrace.shell.internal;
+package dev.utrace.shell.format;
 
 /**
  * A refused command line: what was wrong, then how to call the command. The shell prints an
  * exception's {@code toString()}, so it is the message alone, without the class name.
  */
-final class UsageError extends IllegalArgumentException {
+public final class UsageError extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    UsageError(String message) {
+    public UsageError(String message) {
         super(message);
     }
 
