@@ -91,6 +91,7 @@ final class ExecPath {
                 oldLeader.setTid(myTid);
                 k.rehash(t, oldLeader);
                 p.leader = t;
+                k.links.breakLink(oldLeader);
                 oldLeader.setState(TaskState.DEAD);
             }
         } finally {

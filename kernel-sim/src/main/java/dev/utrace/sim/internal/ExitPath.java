@@ -76,7 +76,8 @@ final class ExitPath {
             t.exitCode = code;
             groupDead = --p.live == 0;
             if (groupDead) reparentChildren(p, d);
-            autoreap = t != p.leader || (p.threads == 1 && notifyParent(p, d));
+            // A traced thread stays a zombie for its tracer, who unlinks it (TraceLinks).
+            autoreap = t.traceLink == null && (t != p.leader || (p.threads == 1 && notifyParent(p, d)));
             t.setState(autoreap ? TaskState.DEAD : TaskState.ZOMBIE);
             if (p.execer != null) d.wake(p.execer);
         } finally {
@@ -102,7 +103,7 @@ final class ExitPath {
      * {@code do_notify_parent} for a dead group: fixes the wait status, and either makes the
      * group the parent's zombie (with SIGCHLD) or, if the parent ignores SIGCHLD, says to self-reap.
      */
-    private boolean notifyParent(Proc p, Deferred d) {
+    boolean notifyParent(Proc p, Deferred d) {
         assert k.lock.isHeldByCurrentThread();
         Proc parent = p.parent;
         p.exitStatus = p.groupExit ? p.groupExitCode : p.leader.exitCode;
@@ -156,7 +157,8 @@ final class ExitPath {
             SimTask leader = p.leader;
             if (t == leader) {
                 processGone(p, d);
-            } else if (p.threads == 1 && leader.rawState() == TaskState.ZOMBIE && notifyParent(p, d)) {
+            } else if (p.threads == 1 && leader.rawState() == TaskState.ZOMBIE && leader.traceLink == null
+                    && notifyParent(p, d)) {
                 leader.setState(TaskState.DEAD);
                 zap = leader;
             }

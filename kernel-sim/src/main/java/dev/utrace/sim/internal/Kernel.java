@@ -39,6 +39,7 @@ final class Kernel {
     final ExecPath execs = new ExecPath(this);
     final Syscalls syscalls = new Syscalls(this);
     final Cpu cpu = new Cpu(this);
+    final TraceLinks links = new TraceLinks(this);
     final Proc initProc;
     final SimTask init;
 

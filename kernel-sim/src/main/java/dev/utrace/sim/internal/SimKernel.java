@@ -1,6 +1,10 @@
 package dev.utrace.sim.internal;
 
+import dev.utrace.api.proc.ProcessControl;
+import dev.utrace.api.proc.TraceLink;
+import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
+import dev.utrace.api.task.Task;
 import dev.utrace.api.task.TaskState;
 import dev.utrace.sim.ProgramInfo;
 import dev.utrace.sim.SimException;
@@ -38,10 +42,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 // Immediate: the machine and its tasks live as long as the bundle, not only while some bundle
 // uses the service (a delayed component would be deactivated, killing every task, when its
 // last user let go).
-@Component(service = {Machine.class, SimMachine.class}, immediate = true,
+@Component(service = {Machine.class, SimMachine.class, ProcessControl.class}, immediate = true,
         property = "service.description=Simulated Linux kernel: runs small programs as traceable tasks")
 @Designate(ocd = SimKernel.Config.class)
-public final class SimKernel implements Machine, SimMachine, AutoCloseable {
+public final class SimKernel implements Machine, SimMachine, ProcessControl, AutoCloseable {
 
     /** Configuration (PID {@code dev.utrace.sim.internal.SimKernel}). */
     @ObjectClassDefinition(name = "utrace simulated machine",
@@ -185,12 +189,12 @@ public final class SimKernel implements Machine, SimMachine, AutoCloseable {
         if (!Signals.valid(signal)) {
             throw new SimException("bad signal number " + signal + "; use 1.." + Signals.NSIG + " (SIGKILL is 9, SIGTERM 15)");
         }
-        SimTask t = task(pid);
+        SimTask t = live(pid);
         if (t.kernelThread) throw new SimException("pid " + pid + " is init, which takes no signals");
         return t;
     }
 
-    private SimTask task(int tid) {
+    private SimTask live(int tid) {
         SimTask t = kernel.find(tid);
         if (t == null) throw new SimException("no task with pid " + tid + "; tasks() lists the live ones");
         return t;
@@ -211,7 +215,7 @@ public final class SimKernel implements Machine, SimMachine, AutoCloseable {
 
     @Override
     public TaskInfo info(int tid) {
-        SimTask t = task(tid);
+        SimTask t = live(tid);
         kernel.lock.lock();
         try {
             return info(t);
@@ -270,5 +274,59 @@ public final class SimKernel implements Machine, SimMachine, AutoCloseable {
     @Override
     public List<ProgramInfo> programs() {
         return kernel.library.list();
+    }
+
+    // ---- ProcessControl ----
+
+    @Override
+    public Task task(int tid) {
+        return kernel.find(tid);
+    }
+
+    @Override
+    public int parentPid(Task task) {
+        Proc p = sim(task).proc;
+        kernel.lock.lock();
+        try {
+            return p.parent == null ? 0 : p.parent.tgid;
+        } finally {
+            kernel.lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean signal(Task task, int signo) {
+        if (!Signals.valid(signo)) throw new IllegalArgumentException("bad signal number " + signo + "; use 1.." + Signals.NSIG);
+        SimTask t = sim(task);
+        if (t.rawState().hasExited()) return false;
+        return kernel.signals.send(t, new SignalInfo(signo, Signals.SI_KERNEL), false) == 0;
+    }
+
+    @Override
+    public boolean inGroupStop(Task task) {
+        return sim(task).inJobctlStop;
+    }
+
+    @Override
+    public void leaveGroupStop(Task task) {
+        SimTask t = sim(task);
+        kernel.lock.lock();
+        try {
+            if (!t.inJobctlStop) return;
+            t.inJobctlStop = false;
+        } finally {
+            kernel.lock.unlock();
+        }
+        t.wake();
+    }
+
+    @Override
+    public TraceLink link(Task task) {
+        return kernel.links.link(sim(task));
+    }
+
+    private SimTask sim(Task task) {
+        if (task instanceof SimTask t && t.kernel == kernel) return t;
+        throw new IllegalArgumentException("task " + task + " does not belong to this machine");
     }
 }

@@ -1,5 +1,6 @@
 package dev.utrace.sim.internal;
 
+import dev.utrace.api.proc.TraceLink;
 import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.SigAction;
 import dev.utrace.api.task.SignalInfo;
@@ -18,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Who guards what.</b>
  * <ul>
  * <li>{@link Kernel#lock} guards {@link #blocked}, {@link #pending}, {@link #jobctlStopPending},
- *     {@link #groupNext}/{@link #groupPrev}, {@link #exitCode}; and every write of {@link #fatal},
+ *     {@link #groupNext}/{@link #groupPrev}, {@link #exitCode}, {@link #traceLink}; and every write of {@link #fatal},
  *     {@link #inJobctlStop} and {@link #tid}, which are volatile so that lock-free readers (the
  *     core, wait loops) see them.
  * <li>Only the task's own thread touches {@link #regs}, {@link #debug}, {@link #frames},
@@ -79,6 +80,8 @@ final class SimTask implements TracedTask {
     SimTask groupNext;
     SimTask groupPrev;
     long exitCode;
+    /** The tracer link holding this task's death, or null ({@link TraceLinks}). */
+    TraceLink traceLink;
 
     SimTask(Kernel kernel, Proc proc, int tid, boolean kernelThread) {
         this.kernel = kernel;

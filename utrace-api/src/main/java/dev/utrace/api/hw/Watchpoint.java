@@ -1,0 +1,32 @@
+package dev.utrace.api.hw;
+
+import dev.utrace.api.task.Task;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One owner's claim on a debug slot of one thread, returned by {@link DebugSlots#install}.
+ * Two claims for the same range and access on a thread share a slot; each has its own handle
+ * and each is removed on its own.
+ */
+@ProviderType
+public interface Watchpoint {
+    /** The thread it watches. */
+    Task task();
+
+    /** Whoever installed it, as passed to {@link DebugSlots#install}. */
+    Object owner();
+
+    /** The first byte watched. */
+    long address();
+
+    /** 1, 2, 4 or 8. */
+    int length();
+
+    Access access();
+
+    /** The hardware slot (0-3) it occupies while installed. */
+    int slot();
+
+    /** Whether it is still installed (false once removed by its owner). */
+    boolean installed();
+}
