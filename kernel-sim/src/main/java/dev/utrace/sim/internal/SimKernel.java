@@ -2,6 +2,7 @@ package dev.utrace.sim.internal;
 
 import dev.utrace.api.proc.ProcessControl;
 import dev.utrace.api.proc.TraceLink;
+import dev.utrace.api.task.SigAction;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
@@ -300,6 +301,23 @@ public final class SimKernel implements Machine, SimMachine, ProcessControl, Aut
         SimTask t = sim(task);
         if (t.rawState().hasExited()) return false;
         return kernel.signals.send(t, new SignalInfo(signo, Signals.SI_KERNEL), false) == 0;
+    }
+
+    @Override
+    public SigAction disposition(Task task, int signo) {
+        if (!Signals.valid(signo)) throw new IllegalArgumentException("bad signal number " + signo + "; use 1.." + Signals.NSIG);
+        return kernel.signals.disposition(sim(task), signo);
+    }
+
+    @Override
+    public boolean isBlocked(Task task, int signo) {
+        SimTask t = sim(task);
+        kernel.lock.lock();
+        try {
+            return (t.blocked & Signals.bit(signo)) != 0;
+        } finally {
+            kernel.lock.unlock();
+        }
     }
 
     @Override

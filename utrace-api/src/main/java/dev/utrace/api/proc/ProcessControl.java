@@ -1,5 +1,6 @@
 package dev.utrace.api.proc;
 
+import dev.utrace.api.task.SigAction;
 import dev.utrace.api.task.Task;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -23,6 +24,12 @@ public interface ProcessControl {
      * @throws IllegalArgumentException for a signal number outside 1..64
      */
     boolean signal(Task task, int signo);
+
+    /** A copy of the task's disposition of {@code signo} ({@code sighand->action[signo - 1]}). */
+    SigAction disposition(Task task, int signo);
+
+    /** Whether {@code signo} is in the thread's blocked mask. */
+    boolean isBlocked(Task task, int signo);
 
     /** Whether the task is in a job-control (group) stop right now. */
     boolean inGroupStop(Task task);
