@@ -321,6 +321,17 @@ public final class SimKernel implements Machine, SimMachine, ProcessControl, Aut
     }
 
     @Override
+    public int groupStopSignal(Task task) {
+        SimTask t = sim(task);
+        kernel.lock.lock();
+        try {
+            return t.proc.groupStopSignal;
+        } finally {
+            kernel.lock.unlock();
+        }
+    }
+
+    @Override
     public boolean inGroupStop(Task task) {
         return sim(task).inJobctlStop;
     }

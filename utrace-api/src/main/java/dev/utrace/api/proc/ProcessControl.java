@@ -31,6 +31,9 @@ public interface ProcessControl {
     /** Whether {@code signo} is in the thread's blocked mask. */
     boolean isBlocked(Task task, int signo);
 
+    /** The signal that started the group's current (or last) job-control stop, e.g. SIGSTOP; 0 if none. */
+    int groupStopSignal(Task task);
+
     /** Whether the task is in a job-control (group) stop right now. */
     boolean inGroupStop(Task task);
 

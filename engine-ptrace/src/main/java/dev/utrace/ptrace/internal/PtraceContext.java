@@ -1,0 +1,91 @@
+package dev.utrace.ptrace.internal;
+
+import dev.utrace.api.Engine;
+import dev.utrace.api.ResumeAction;
+import dev.utrace.api.hw.Watchpoint;
+import dev.utrace.api.proc.TraceLink;
+import dev.utrace.api.task.SignalInfo;
+import dev.utrace.api.task.Task;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One tracee's {@code struct ptrace_context}: the engine's data (semantics reference 12.1).
+ *
+ * <p><b>Lifetime (Model B, R-REL-3).</b> The session's tracee list holds a reference to the
+ * engine ({@link #engine}); every request takes a lookup reference and puts it; the context is
+ * freed ({@link PtraceOps#release}) when the last reference goes, which may be long after the
+ * tracee was reaped.
+ *
+ * <p><b>Locking.</b> Every mutable field is guarded by the owning session's lock
+ * ({@link Session#lock}). Callbacks (tracee thread) and requests (tracer threads) take it only
+ * briefly and never call utrace or the machine while holding it.
+ */
+final class PtraceContext {
+    final Session session;
+    final Task task;
+    /** The reference the session's tracee list holds; put when the tracee leaves the list. */
+    Engine engine;
+    TraceLink link;
+
+    int options;
+    boolean seized;
+    /** The tid the tracer knew; after an exec by a non-leader it becomes the leader's (eventmsg: the old one). */
+    int lastTid;
+
+    /** Held in a ptrace stop (a callback returned STOP for it); cleared by a resume request. */
+    boolean stopped;
+    /** The stop's wait status word ({@code 0x7f | sig << 8 | event << 16}). */
+    int stopStatus;
+    /** Whether {@code wait} has reported {@link #stopStatus}. */
+    boolean reported;
+    /** A signal-delivery stop's signal (the tracer may replace it); null in other stops. */
+    SignalInfo siginfo;
+    /** A signal held at a signal-delivery stop waits for the REPORT callback that delivers {@link #resumeSignal}. */
+    boolean signalHeld;
+    /** The signal to deliver on resume (the resume request's argument). */
+    int resumeSignal;
+    /** The action callbacks return when no stop is pending: RESUME, or SINGLESTEP while stepping. */
+    ResumeAction resume = ResumeAction.RESUME;
+    /** PTRACE_SYSCALL in effect: stop at syscall entry and exit. */
+    boolean syscallTrace;
+    /** A syscall-entry stop's syscall action, returned again on the RESUMED repeat. */
+    int syscallAction;
+    long eventMsg;
+    boolean interruptPending;
+    boolean listening;
+    boolean vforkDonePending;
+    /** PTRACE_DETACH from a signal-delivery stop: the REPORT callback delivers the signal and detaches. */
+    boolean detaching;
+
+    boolean dead;
+    int exitStatus = -1;
+    boolean exitReported;
+    /** Still on the session's list (the list's engine reference not yet put). */
+    boolean listed = true;
+
+    /** Virtual debug registers: this tracer's own view (DR0-3, DR6, DR7) and its slot claims. */
+    final long[] dr = new long[4];
+    long dr6;
+    long dr7;
+    final Watchpoint[] claims = new Watchpoint[4];
+
+    /** Times {@code release} ran for this context; tests check exactly one. */
+    final AtomicInteger releases = new AtomicInteger();
+
+    PtraceContext(Session session, Task task, boolean seized, int options) {
+        this.session = session;
+        this.task = task;
+        this.seized = seized;
+        this.options = options;
+        this.lastTid = task.tid();
+    }
+
+    boolean has(int option) {
+        return (options & option) != 0;
+    }
+
+    @Override
+    public String toString() {
+        return "ptrace context of " + task.tid() + " (tracer " + session.name() + ")";
+    }
+}

@@ -1,0 +1,852 @@
+package dev.utrace.ptrace.internal;
+
+import dev.utrace.api.AttachFlags;
+import dev.utrace.api.AttachResult;
+import dev.utrace.api.Engine;
+import dev.utrace.api.Examination;
+import dev.utrace.api.Outcome;
+import dev.utrace.api.ResumeAction;
+import dev.utrace.api.Utrace;
+import dev.utrace.api.proc.ProcessControl;
+import dev.utrace.api.proc.TraceLink;
+import dev.utrace.api.task.MemoryFault;
+import dev.utrace.api.task.Reg;
+import dev.utrace.api.task.SignalInfo;
+import dev.utrace.api.task.Signals;
+import dev.utrace.api.task.Task;
+import dev.utrace.ptrace.PtraceException;
+import dev.utrace.ptrace.PtraceOptions;
+import dev.utrace.ptrace.PtraceSession;
+import dev.utrace.ptrace.TraceeInfo;
+import dev.utrace.ptrace.WaitResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * A tracing process and its tracee list ({@code tracer->ptraced}).
+ *
+ * <p><b>Locking.</b> {@link #lock} guards the list, {@link #closed} and every mutable field of
+ * its contexts; {@link #changed} is signalled whenever a stop, death or removal happens.
+ * Nothing calls utrace or the machine while holding it, except the debug-slot service
+ * ({@link VirtualDebugRegisters}), which never calls back.
+ */
+final class Session implements PtraceSession {
+    /** How long a request waits for a tracee that has committed to a stop to actually park. */
+    private static final long PARK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int ATTACH_RETRIES = 2000;
+
+    final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final PtraceService service;
+    private final String name;
+    private final List<PtraceContext> tracees = new ArrayList<>();
+    private boolean closed;
+
+    Session(PtraceService service, String name) {
+        this.service = service;
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    private Utrace utrace() {
+        return service.utrace();
+    }
+
+    private ProcessControl processes() {
+        return service.processes();
+    }
+
+    // ---- attach ----
+
+    @Override
+    public void attach(int pid) {
+        attach(pid, false, 0);
+    }
+
+    @Override
+    public void seize(int pid, int options) {
+        attach(pid, true, PtraceOptions.check(options));
+    }
+
+    private void attach(int pid, boolean seize, int options) {
+        checkOpen();
+        Task task = processes().task(pid);
+        if (task == null) throw new PtraceException("ESRCH", "no task with pid " + pid + "; utrace:ps lists them");
+        if (task.isKernelThread()) throw new PtraceException("EPERM", "pid " + pid + " is a kernel thread (init); it cannot be traced");
+        PtraceContext ctx = new PtraceContext(this, task, seize, options);
+        Engine engine = attachEngine(task, ctx);
+        TraceLink link = processes().link(task);
+        if (link == null) {
+            utrace().control(task, engine, ResumeAction.DETACH);
+            engine.put();
+            throw new PtraceException("EPERM", "pid " + pid + " has exited or is already traced; it cannot be attached");
+        }
+        ctx.engine = engine;
+        ctx.link = link;
+        boolean stoppedNow = false;
+        lock.lock();
+        try {
+            if (closed) {
+                lock.unlock();
+                undo(ctx);
+                throw unusable();
+            }
+            tracees.add(ctx);
+        } finally {
+            if (lock.isHeldByCurrentThread()) lock.unlock();
+        }
+        utrace().setEvents(task, engine, PtraceOps.events(ctx));
+        if (!seize) {
+            if (processes().inGroupStop(task) && utrace().control(task, engine, ResumeAction.STOP) == Outcome.DONE) {
+                // Already in a group stop: it will not dequeue a SIGSTOP, so the tracer sees the stop it is in.
+                int sig = processes().groupStopSignal(task);
+                recordStop(ctx, PtraceOps.stopStatus(sig == 0 ? Signals.SIGSTOP : sig, 0));
+                stoppedNow = true;
+            }
+            if (!stoppedNow) processes().signal(task, Signals.SIGSTOP);
+        }
+    }
+
+    /**
+     * {@code CREATE|EXCLUSIVE|MATCH_OPS}: a second tracer gets EPERM. An engine of ours that is
+     * still detaching itself (a PTRACE_DETACH from a signal-delivery stop, 12.4) is waited out.
+     */
+    private Engine attachEngine(Task task, PtraceContext ctx) {
+        for (int attempt = 0; ; attempt++) {
+            AttachResult r = utrace().attach(task, AttachFlags.CREATE | AttachFlags.EXCLUSIVE | AttachFlags.MATCH_OPS,
+                    service.ops(), ctx);
+            if (r.ok()) return r.engine();
+            switch (r.outcome()) {
+                case GONE, NOT_FOUND -> throw new PtraceException("ESRCH", "pid " + task.tid() + " has exited");
+                case EXISTS -> {
+                    String other = detachingOwner(task);
+                    if (other != null) throw new PtraceException("EPERM", "pid " + task.tid() + " is already traced by " + other);
+                    if (attempt >= ATTACH_RETRIES) {
+                        throw new PtraceException("EPERM", "pid " + task.tid() + " is still being detached by its previous tracer; try again");
+                    }
+                    LockSupport.parkNanos(100_000);
+                }
+                default -> throw new PtraceException("EPERM", "pid " + task.tid() + " cannot be traced: " + r.outcome());
+            }
+        }
+    }
+
+    /** The tracer holding {@code task}, or null if its engine is only detaching itself. */
+    private String detachingOwner(Task task) {
+        AttachResult r = utrace().attach(task, AttachFlags.MATCH_OPS, service.ops(), null);
+        if (!r.ok()) return null;
+        try {
+            PtraceContext other = (PtraceContext) r.engine().data();
+            other.session.lock.lock();
+            try {
+                return other.detaching ? null : "tracer '" + other.session.name + "'";
+            } finally {
+                other.session.lock.unlock();
+            }
+        } finally {
+            r.engine().put();
+        }
+    }
+
+    /** Auto-attach from {@code reportClone} (12.2): same tracer and options, stopped before it runs. */
+    void autoAttach(PtraceContext parent, Task child) {
+        int options;
+        boolean seized;
+        lock.lock();
+        try {
+            if (closed) return;
+            options = parent.options;
+            seized = parent.seized;
+        } finally {
+            lock.unlock();
+        }
+        PtraceContext ctx = new PtraceContext(this, child, seized, options);
+        AttachResult r = utrace().attach(child, AttachFlags.CREATE | AttachFlags.EXCLUSIVE | AttachFlags.MATCH_OPS,
+                service.ops(), ctx);
+        if (!r.ok()) return;
+        Engine engine = r.engine();
+        TraceLink link = processes().link(child);
+        if (link == null) {
+            utrace().control(child, engine, ResumeAction.DETACH);
+            engine.put();
+            return;
+        }
+        ctx.engine = engine;
+        ctx.link = link;
+        lock.lock();
+        try {
+            tracees.add(ctx);
+        } finally {
+            lock.unlock();
+        }
+        utrace().setEvents(child, engine, PtraceOps.events(ctx));
+        if (seized) {
+            // A seized child starts in a PTRACE_EVENT_STOP; our STOP keeps it from running user code (R-ATT-8).
+            recordStop(ctx, PtraceOps.stopStatus(Signals.SIGTRAP, WaitResult.EVENT_STOP));
+            utrace().control(child, engine, ResumeAction.STOP);
+        } else {
+            processes().signal(child, Signals.SIGSTOP);
+        }
+    }
+
+    // ---- stops, death and reap, as the callbacks report them ----
+
+    void recordStop(PtraceContext ctx, int status) {
+        lock.lock();
+        try {
+            recordStopLocked(ctx, status);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void recordStopLocked(PtraceContext ctx, int status) {
+        ctx.stopped = true;
+        ctx.stopStatus = status;
+        ctx.reported = false;
+        if (!ctx.signalHeld) ctx.siginfo = null; // only a signal-delivery stop has a siginfo
+        changed.signalAll();
+    }
+
+    void changedLocked() {
+        changed.signalAll();
+    }
+
+    void died(PtraceContext ctx, int status) {
+        lock.lock();
+        try {
+            ctx.dead = true;
+            ctx.exitStatus = status;
+            ctx.stopped = false;
+            ctx.signalHeld = false;
+            ctx.siginfo = null;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The tracee is being reaped: by our own wait's unlink, or, without notice, by a multithreaded
+     * exec's {@code de_thread} (the old leader, 12.5). Either way it leaves the list.
+     */
+    void reaped(PtraceContext ctx) {
+        Engine ref = unlist(ctx);
+        if (ref != null) ref.put();
+    }
+
+    /** Takes {@code ctx} off the list; returns the list's reference for the caller to put (outside the lock). */
+    private Engine unlist(PtraceContext ctx) {
+        lock.lock();
+        try {
+            if (!ctx.listed) return null;
+            ctx.listed = false;
+            tracees.remove(ctx);
+            changed.signalAll();
+            return ctx.engine;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- wait ----
+
+    @Override
+    public Optional<WaitResult> wait(int pid, int flags) throws InterruptedException {
+        checkOpen();
+        PtraceContext dead = null;
+        WaitResult result = null;
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                if (closed) throw unusable();
+                boolean any = false;
+                for (PtraceContext ctx : tracees) {
+                    if (pid != -1 && ctx.task.tid() != pid) continue;
+                    any = true;
+                    if (ctx.dead && !ctx.exitReported) {
+                        ctx.exitReported = true;
+                        dead = ctx;
+                        result = WaitResult.decode(ctx.task.tid(), ctx.exitStatus, false);
+                        break;
+                    }
+                    if (ctx.stopped && !ctx.reported) {
+                        ctx.reported = true;
+                        result = WaitResult.decode(ctx.task.tid(), ctx.stopStatus, ctx.has(PtraceOptions.TRACESYSGOOD));
+                        break;
+                    }
+                }
+                if (result != null) break;
+                if (!any) {
+                    throw new PtraceException("ECHILD", pid == -1 ? "tracer '" + name + "' has no tracees"
+                            : "pid " + pid + " is not a tracee of tracer '" + name + "'");
+                }
+                if ((flags & WNOHANG) != 0) return Optional.empty();
+                changed.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (dead != null) {
+            // Reported to us first; now its real parent may see it (or it is reaped here, on our thread).
+            dead.link.unlink();
+            Engine ref = unlist(dead);
+            if (ref != null) ref.put();
+        }
+        return Optional.of(result);
+    }
+
+    // ---- the gate: ptrace_check_attach ----
+
+    /** A tracee of ours by current tid, or ESRCH. */
+    private PtraceContext tracee(int pid) {
+        checkOpen();
+        lock.lock();
+        try {
+            for (PtraceContext ctx : tracees) {
+                if (ctx.task.tid() == pid && !ctx.dead) return ctx;
+            }
+        } finally {
+            lock.unlock();
+        }
+        throw new PtraceException("ESRCH", "pid " + pid + " is not traced by tracer '" + name + "'; attach or seize it first");
+    }
+
+    /**
+     * Runs {@code body} with a lookup reference (Model B: every request is lookup + put), after
+     * checking that the tracee is ours and held in a ptrace stop that has taken effect
+     * ({@code utrace_control(STOP)} returning DONE, R-CTL-STOP).
+     */
+    private <T> T stopped(int pid, Function<PtraceContext, T> body) {
+        PtraceContext ctx = tracee(pid);
+        Engine ref = lookup(ctx, pid);
+        try {
+            lock.lock();
+            try {
+                if (!ctx.stopped) {
+                    throw new PtraceException("ESRCH", "pid " + pid + " is not stopped under ptrace; wait for a stop first");
+                }
+            } finally {
+                lock.unlock();
+            }
+            awaitParked(ctx, ref, pid);
+            return body.apply(ctx);
+        } finally {
+            ref.put();
+        }
+    }
+
+    private Engine lookup(PtraceContext ctx, int pid) {
+        AttachResult r = utrace().attach(ctx.task, AttachFlags.MATCH_OPS | AttachFlags.MATCH_DATA, service.ops(), ctx);
+        if (!r.ok()) throw new PtraceException("ESRCH", "pid " + pid + " is gone");
+        return r.engine();
+    }
+
+    /** The tracee committed to the stop in a callback; wait until it is parked (as wait_task_inactive). */
+    private void awaitParked(PtraceContext ctx, Engine ref, int pid) {
+        long deadline = System.nanoTime() + PARK_WAIT_NANOS;
+        while (true) {
+            Outcome o = utrace().control(ctx.task, ref, ResumeAction.STOP);
+            if (o == Outcome.DONE) return;
+            if (o != Outcome.IN_PROGRESS || System.nanoTime() - deadline > 0) {
+                throw new PtraceException("ESRCH", "pid " + pid + " did not stay stopped (it is being killed or has exited)");
+            }
+            lock.lock();
+            try {
+                if (ctx.dead) throw new PtraceException("ESRCH", "pid " + pid + " has exited");
+            } finally {
+                lock.unlock();
+            }
+            LockSupport.parkNanos(20_000);
+        }
+    }
+
+    /** Register or memory access inside prepare/finishExamine (R-EXAM-1/2). */
+    private <T> T examine(PtraceContext ctx, Engine ref, int pid, java.util.function.Supplier<T> access) {
+        Examination exam = new Examination();
+        Outcome o = utrace().prepareExamine(ctx.task, ref, exam);
+        if (o != Outcome.DONE) throw new PtraceException("ESRCH", "pid " + pid + " cannot be examined now (" + o + ")");
+        T value = access.get();
+        if (utrace().finishExamine(ctx.task, ref, exam) != Outcome.DONE) {
+            throw new PtraceException("ESRCH", "pid " + pid + " woke while being examined (killed?); the values are discarded");
+        }
+        return value;
+    }
+
+    // ---- resume requests ----
+
+    @Override
+    public void cont(int pid, int signal) {
+        resume(pid, signal, Mode.CONT);
+    }
+
+    @Override
+    public void syscall(int pid, int signal) {
+        resume(pid, signal, Mode.SYSCALL);
+    }
+
+    @Override
+    public void singlestep(int pid, int signal) {
+        resume(pid, signal, Mode.STEP);
+    }
+
+    private enum Mode { CONT, SYSCALL, STEP }
+
+    private void resume(int pid, int signal, Mode mode) {
+        checkSignal(signal);
+        PtraceContext ctx = tracee(pid);
+        Engine ref = lookup(ctx, pid);
+        try {
+            lock.lock();
+            try {
+                if (!ctx.stopped) {
+                    throw new PtraceException("ESRCH", "pid " + pid + " is not stopped under ptrace; wait for a stop first");
+                }
+            } finally {
+                lock.unlock();
+            }
+            awaitParked(ctx, ref, pid);
+            ResumeAction action;
+            boolean sendSignal;
+            boolean leaveGroupStop;
+            lock.lock();
+            try {
+                int event = ctx.stopStatus >> 16 & 0xff;
+                boolean syscallStop = event == 0 && !ctx.signalHeld && (ctx.stopStatus >> 8 & 0x7f) == Signals.SIGTRAP
+                        && ctx.syscallTrace;
+                boolean groupStop = !ctx.signalHeld && processes().inGroupStop(ctx.task);
+                ctx.syscallTrace = mode == Mode.SYSCALL;
+                ctx.resume = mode == Mode.STEP ? ResumeAction.SINGLESTEP : ResumeAction.RESUME;
+                ctx.resumeSignal = signal;
+                sendSignal = signal != 0 && syscallStop;
+                leaveGroupStop = groupStop;
+                action = ctx.resume;
+                if (event == WaitResult.EVENT_VFORK && ctx.has(PtraceOptions.TRACEVFORKDONE)) {
+                    ctx.vforkDonePending = true;
+                    action = ResumeAction.REPORT;
+                }
+                ctx.stopped = false;
+                ctx.stopStatus = 0;
+                ctx.reported = false;
+                ctx.listening = false;
+            } finally {
+                lock.unlock();
+            }
+            utrace().setEvents(ctx.task, ref, PtraceOps.events(ctx));
+            if (sendSignal) processes().signal(ctx.task, signal);
+            utrace().control(ctx.task, ref, action);
+            // ptrace's compatibility rule (12.3): a resume also ends a job-control stop, for this thread.
+            if (leaveGroupStop) processes().leaveGroupStop(ctx.task);
+        } finally {
+            ref.put();
+        }
+    }
+
+    @Override
+    public void listen(int pid) {
+        stopped(pid, ctx -> {
+            lock.lock();
+            try {
+                if (!ctx.seized || (ctx.stopStatus >> 16 & 0xff) != WaitResult.EVENT_STOP || !processes().inGroupStop(ctx.task)) {
+                    throw new PtraceException("EIO", "PTRACE_LISTEN needs a seized tracee in a group stop; pid " + pid + " is not");
+                }
+                ctx.listening = true;
+                ctx.stopped = false;
+                ctx.stopStatus = 0;
+                ctx.reported = false;
+            } finally {
+                lock.unlock();
+            }
+            // Let go of our stop only: the job-control stop goes on until SIGCONT, which re-traps (reportJctl).
+            Engine ref = lookup(ctx, pid);
+            try {
+                utrace().control(ctx.task, ref, ResumeAction.RESUME);
+            } finally {
+                ref.put();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void interrupt(int pid) {
+        PtraceContext ctx = tracee(pid);
+        Engine ref = lookup(ctx, pid);
+        try {
+            lock.lock();
+            try {
+                if (!ctx.seized) throw new PtraceException("EIO", "PTRACE_INTERRUPT needs a seized tracee; pid " + pid + " was attached");
+                if (ctx.stopped) return; // already in a ptrace stop: nothing to do
+                ctx.interruptPending = true;
+            } finally {
+                lock.unlock();
+            }
+            // INTERRUPT breaks a blocking sleep; the REPORT (or resume-point quiesce) records PTRACE_EVENT_STOP.
+            Outcome o = utrace().control(ctx.task, ref, ResumeAction.INTERRUPT);
+            if (o == Outcome.DONE && processes().inGroupStop(ctx.task)) {
+                lock.lock();
+                try {
+                    if (ctx.interruptPending) {
+                        ctx.interruptPending = false;
+                        recordStopLocked(ctx, PtraceOps.stopStatus(processes().groupStopSignal(ctx.task), WaitResult.EVENT_STOP));
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                utrace().control(ctx.task, ref, ResumeAction.STOP);
+            }
+        } finally {
+            ref.put();
+        }
+    }
+
+    @Override
+    public void kill(int pid) {
+        PtraceContext ctx = tracee(pid);
+        processes().signal(ctx.task, Signals.SIGKILL);
+    }
+
+    // ---- detach and exit ----
+
+    @Override
+    public void detach(int pid, int signal) {
+        checkSignal(signal);
+        stopped(pid, ctx -> {
+            detachStopped(ctx, signal);
+            return null;
+        });
+    }
+
+    /**
+     * {@code ptrace_detach_task} (12.4): from a signal-delivery stop the tracee delivers
+     * {@code signal} (-1: the one it stopped with) and detaches itself in its REPORT callback;
+     * otherwise the signal is sent and the engine detached here.
+     */
+    private void detachStopped(PtraceContext ctx, int signal) {
+        service.debugRegisters().dropAll(ctx); // detach removes the tracer's watchpoints (R-HBP-2)
+        boolean viaCallback;
+        lock.lock();
+        try {
+            viaCallback = ctx.signalHeld;
+            if (viaCallback) {
+                if (signal >= 0) ctx.resumeSignal = signal;
+                ctx.detaching = true;
+            }
+            ctx.resume = ResumeAction.RESUME;
+            ctx.syscallTrace = false;
+            ctx.interruptPending = false;
+            ctx.listening = false;
+            ctx.stopped = false;
+        } finally {
+            lock.unlock();
+        }
+        Engine ref = unlist(ctx);
+        ctx.link.unlink();
+        if (ref == null) return;
+        try {
+            if (viaCallback) {
+                utrace().setEvents(ctx.task, ref, PtraceOps.events(ctx));
+                utrace().control(ctx.task, ref, ResumeAction.RESUME);
+            } else {
+                if (signal > 0) processes().signal(ctx.task, signal);
+                utrace().control(ctx.task, ref, ResumeAction.DETACH);
+            }
+        } finally {
+            ref.put();
+        }
+    }
+
+    /** The implicit detach of {@code exit_ptrace}: stopped or running, dead or alive. */
+    private void detachImplicitly(PtraceContext ctx) {
+        boolean stoppedNow;
+        boolean dead;
+        lock.lock();
+        try {
+            stoppedNow = ctx.stopped;
+            dead = ctx.dead;
+        } finally {
+            lock.unlock();
+        }
+        if (ctx.has(PtraceOptions.EXITKILL) && !dead) processes().signal(ctx.task, Signals.SIGKILL);
+        if (stoppedNow && !dead) {
+            detachStopped(ctx, -1);
+            return;
+        }
+        service.debugRegisters().dropAll(ctx);
+        Engine ref = unlist(ctx);
+        if (ref == null) return;
+        try {
+            utrace().control(ctx.task, ref, ResumeAction.DETACH);
+            ctx.link.unlink(); // a zombie goes on to its real parent (or is reaped here)
+        } finally {
+            ref.put();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<PtraceContext> all;
+        lock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            all = new ArrayList<>(tracees);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (PtraceContext ctx : all) detachImplicitly(ctx);
+        service.closed(this);
+    }
+
+    private void undo(PtraceContext ctx) {
+        utrace().control(ctx.task, ctx.engine, ResumeAction.DETACH);
+        ctx.link.unlink();
+        ctx.engine.put();
+    }
+
+    // ---- registers, memory, user area, siginfo, options ----
+
+    @Override
+    public long[] getRegs(int pid) {
+        return stopped(pid, ctx -> withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> {
+            long[] regs = new long[Reg.DR0.ordinal()];
+            for (Reg r : Reg.values()) {
+                if (!r.isDebug()) regs[r.ordinal()] = ctx.task.register(r);
+            }
+            return regs;
+        })));
+    }
+
+    @Override
+    public void setRegs(int pid, long[] regs) {
+        if (regs == null || regs.length != Reg.DR0.ordinal()) {
+            throw new PtraceException("EIO", "setregs takes " + Reg.DR0.ordinal() + " registers (RAX..SS, as getregs returns them)");
+        }
+        stopped(pid, ctx -> withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> {
+            long[] old = new long[regs.length];
+            for (Reg r : Reg.values()) {
+                if (!r.isDebug()) old[r.ordinal()] = ctx.task.register(r);
+            }
+            try {
+                for (Reg r : Reg.values()) {
+                    if (!r.isDebug()) ctx.task.setRegister(r, regs[r.ordinal()]);
+                }
+            } catch (IllegalArgumentException e) {
+                for (Reg r : Reg.values()) {
+                    if (!r.isDebug()) ctx.task.setRegister(r, old[r.ordinal()]);
+                }
+                throw new PtraceException("EIO", e.getMessage());
+            }
+            return null;
+        })));
+    }
+
+    @Override
+    public long peek(int pid, long address) {
+        return stopped(pid, ctx -> withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> {
+            try {
+                return ctx.task.readMemory(address, 8);
+            } catch (MemoryFault f) {
+                throw new PtraceException("EIO", "address 0x" + Long.toHexString(address) + " is not mapped in pid " + pid);
+            }
+        })));
+    }
+
+    @Override
+    public void poke(int pid, long address, long value) {
+        stopped(pid, ctx -> withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> {
+            try {
+                ctx.task.writeMemory(address, 8, value);
+            } catch (MemoryFault f) {
+                throw new PtraceException("EIO", "address 0x" + Long.toHexString(address) + " is not mapped in pid " + pid);
+            }
+            return null;
+        })));
+    }
+
+    @Override
+    public long peekUser(int pid, long offset) {
+        Reg reg = userReg(offset);
+        return stopped(pid, ctx -> {
+            if (reg.isDebug()) {
+                lock.lock();
+                try {
+                    return service.debugRegisters().peek(ctx, reg);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            return withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> ctx.task.register(reg)));
+        });
+    }
+
+    @Override
+    public void pokeUser(int pid, long offset, long value) {
+        Reg reg = userReg(offset);
+        stopped(pid, ctx -> {
+            if (reg.isDebug()) {
+                lock.lock();
+                try {
+                    service.debugRegisters().poke(ctx, reg, value);
+                } finally {
+                    lock.unlock();
+                }
+                return null;
+            }
+            return withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> {
+                try {
+                    ctx.task.setRegister(reg, value);
+                } catch (IllegalArgumentException e) {
+                    throw new PtraceException("EIO", e.getMessage());
+                }
+                return null;
+            }));
+        });
+    }
+
+    private static Reg userReg(long offset) {
+        for (Reg r : Reg.values()) {
+            if (r.userOffset() == offset) return r;
+        }
+        throw new PtraceException("EIO", "offset " + offset + " is not a register in struct user; use a multiple of 8 below "
+                + Reg.SS.userOffset() + " or a debug register at " + Reg.DR0.userOffset() + ".." + Reg.DR7.userOffset());
+    }
+
+    @Override
+    public SignalInfo getSigInfo(int pid) {
+        return stopped(pid, ctx -> {
+            lock.lock();
+            try {
+                if (!ctx.signalHeld || ctx.siginfo == null) {
+                    throw new PtraceException("EINVAL", "pid " + pid + " is not in a signal-delivery stop; there is no siginfo");
+                }
+                return ctx.siginfo.copy();
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    @Override
+    public void setSigInfo(int pid, SignalInfo info) {
+        if (info == null || !Signals.valid(info.signo)) {
+            throw new PtraceException("EINVAL", "siginfo needs a signal number in 1.." + Signals.NSIG);
+        }
+        stopped(pid, ctx -> {
+            lock.lock();
+            try {
+                if (!ctx.signalHeld) {
+                    throw new PtraceException("EINVAL", "pid " + pid + " is not in a signal-delivery stop; there is no siginfo");
+                }
+                ctx.siginfo = info.copy();
+            } finally {
+                lock.unlock();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void setOptions(int pid, int options) {
+        PtraceOptions.check(options);
+        stopped(pid, ctx -> {
+            lock.lock();
+            try {
+                ctx.options = options;
+            } finally {
+                lock.unlock();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public long getEventMsg(int pid) {
+        return stopped(pid, ctx -> {
+            lock.lock();
+            try {
+                return ctx.eventMsg;
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    @Override
+    public List<TraceeInfo> tracees() {
+        List<TraceeInfo> out = new ArrayList<>();
+        lock.lock();
+        try {
+            for (PtraceContext c : tracees) {
+                String state = c.dead ? "zombie" : c.stopped ? "stopped" : "running";
+                String stop = c.dead ? WaitResult.decode(c.task.tid(), c.exitStatus, false).describe()
+                        : c.stopped ? WaitResult.decode(c.task.tid(), c.stopStatus, c.has(PtraceOptions.TRACESYSGOOD)).describe() : "";
+                out.add(new TraceeInfo(c.task.tid(), c.task.tgid(), state, stop, c.options, c.seized));
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.sort(Comparator.comparingInt(TraceeInfo::pid));
+        return out;
+    }
+
+    /** Contexts on the list (tests). */
+    List<PtraceContext> contexts() {
+        lock.lock();
+        try {
+            return List.copyOf(tracees);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T withRef(PtraceContext ctx, int pid, Function<Engine, T> body) {
+        Engine ref = lookup(ctx, pid);
+        try {
+            return body.apply(ref);
+        } finally {
+            ref.put();
+        }
+    }
+
+    private static void checkSignal(int signal) {
+        if (signal != 0 && !Signals.valid(signal)) {
+            throw new PtraceException("EIO", "bad signal number " + signal + "; use 0 (none) or 1.." + Signals.NSIG);
+        }
+    }
+
+    private void checkOpen() {
+        if (service.unloaded()) throw unusable();
+        lock.lock();
+        try {
+            if (closed) throw unusable();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private PtraceException unusable() {
+        if (service.unloaded()) {
+            return new PtraceException("ESRCH", "the ptrace engine was unloaded; its tracees were detached."
+                    + " Deploy it again and open a new session");
+        }
+        return new PtraceException("ESRCH", "tracer '" + name + "' has exited (session closed); open a new session");
+    }
+
+    @Override
+    public String toString() {
+        return "tracer '" + name + "'";
+    }
+}
