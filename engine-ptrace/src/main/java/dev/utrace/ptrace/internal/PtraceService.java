@@ -65,7 +65,7 @@ public final class PtraceService implements Ptrace {
     @Deactivate
     public void deactivate() {
         unloaded = true;
-        for (Session s : sessions) s.close();
+        for (Session s : sessions) s.unload();
     }
 
     @Override

@@ -567,8 +567,11 @@ final class Session implements PtraceSession {
         }
     }
 
-    /** The implicit detach of {@code exit_ptrace}: stopped or running, dead or alive. */
-    private void detachImplicitly(PtraceContext ctx) {
+    /**
+     * The implicit detach of {@code exit_ptrace}: stopped or running, dead or alive. A stopped
+     * tracee resumes with {@code signal}; -1 keeps the signal it stopped with, as Linux does.
+     */
+    private void detachImplicitly(PtraceContext ctx, int signal) {
         boolean stoppedNow;
         boolean dead;
         lock.lock();
@@ -580,7 +583,7 @@ final class Session implements PtraceSession {
         }
         if (ctx.has(PtraceOptions.EXITKILL) && !dead) processes().signal(ctx.task, Signals.SIGKILL);
         if (stoppedNow && !dead) {
-            detachStopped(ctx, -1);
+            detachStopped(ctx, signal);
             return;
         }
         service.debugRegisters().dropAll(ctx);
@@ -596,6 +599,15 @@ final class Session implements PtraceSession {
 
     @Override
     public void close() {
+        exit(-1);
+    }
+
+    /** The engine is being unloaded: detach everything and resume stopped tracees with no signal. */
+    void unload() {
+        exit(0);
+    }
+
+    private void exit(int signal) {
         List<PtraceContext> all;
         lock.lock();
         try {
@@ -606,7 +618,7 @@ final class Session implements PtraceSession {
         } finally {
             lock.unlock();
         }
-        for (PtraceContext ctx : all) detachImplicitly(ctx);
+        for (PtraceContext ctx : all) detachImplicitly(ctx, signal);
         service.closed(this);
     }
 
