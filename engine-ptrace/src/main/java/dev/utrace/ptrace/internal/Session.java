@@ -41,6 +41,7 @@ final class Session implements PtraceSession {
     /** How long a request waits for a tracee that has committed to a stop to actually park. */
     private static final long PARK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int ATTACH_RETRIES = 2000;
+    private static final long DELAYED_LEADER_POLL_MILLIS = 5;
 
     final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -272,9 +273,15 @@ final class Session implements PtraceSession {
             while (true) {
                 if (closed) throw unusable();
                 boolean any = false;
+                boolean delayed = false;
                 for (PtraceContext ctx : tracees) {
                     if (pid != -1 && ctx.task.tid() != pid) continue;
                     any = true;
+                    if (ctx.dead && !ctx.exitReported && !ctx.link.linked()) continue; // de_thread is releasing it
+                    if (ctx.dead && !ctx.exitReported && delayedLeader(ctx)) {
+                        delayed = true;
+                        continue;
+                    }
                     if (ctx.dead && !ctx.exitReported) {
                         ctx.exitReported = true;
                         dead = ctx;
@@ -293,7 +300,10 @@ final class Session implements PtraceSession {
                             : "pid " + pid + " is not a tracee of tracer '" + name + "'");
                 }
                 if ((flags & WNOHANG) != 0) return Optional.empty();
-                changed.await();
+                // A delayed leader becomes reportable when its last thread is released, which
+                // may be no tracee of ours: look again now and then.
+                if (delayed) changed.await(DELAYED_LEADER_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                else changed.await();
             }
         } finally {
             lock.unlock();
@@ -305,6 +315,15 @@ final class Session implements PtraceSession {
             if (ref != null) ref.put();
         }
         return Optional.of(result);
+    }
+
+    /**
+     * A dead group leader whose other threads are not all released yet is not reported
+     * ({@code delay_group_leader}): in a multithreaded exec by another thread it never is; that
+     * thread takes over its pid and the old leader is released by {@code de_thread} (12.5).
+     */
+    private boolean delayedLeader(PtraceContext ctx) {
+        return ctx.task.tid() == ctx.task.tgid() && processes().threadCount(ctx.task) > 1;
     }
 
     // ---- the gate: ptrace_check_attach ----

@@ -296,6 +296,17 @@ public final class SimKernel implements Machine, SimMachine, ProcessControl, Aut
     }
 
     @Override
+    public int threadCount(Task task) {
+        Proc p = sim(task).proc;
+        kernel.lock.lock();
+        try {
+            return p.threads;
+        } finally {
+            kernel.lock.unlock();
+        }
+    }
+
+    @Override
     public boolean signal(Task task, int signo) {
         if (!Signals.valid(signo)) throw new IllegalArgumentException("bad signal number " + signo + "; use 1.." + Signals.NSIG);
         SimTask t = sim(task);

@@ -18,6 +18,13 @@ public interface ProcessControl {
     int parentPid(Task task);
 
     /**
+     * The threads of {@code task}'s group that have not been released yet, zombies included (a
+     * group leader whose count is above 1 cannot be reaped: {@code delay_group_leader}); 0 once
+     * the whole group is gone.
+     */
+    int threadCount(Task task);
+
+    /**
      * Sends {@code signo} to this thread only, from the kernel ({@code send_sig_info}; SIGKILL
      * still kills the whole group). Returns false, changing nothing, if the task has exited.
      *
