@@ -192,7 +192,14 @@ public final class UtraceCore extends Hooks {
             if (((old & ~events) & Bits.DEATH_EVENTS) != 0 && u.death) return Outcome.ALREADY;
             if (((events & ~old) & Bits.DEATH_EVENTS) != 0 && exited) return Outcome.ALREADY;
             e.flags = events | (e.flags & Bits.ENGINE_STOP);
-            u.flags |= events; // never narrowed here (R-SET-4)
+            long add = events;
+            if (exited && (u.flags & Bits.DEATH_EVENTS) == 0) {
+                // The death report is over and the flags were narrowed to REAP: putting DEATH or
+                // QUIESCE back would tell the reaper a death report is still coming, and nobody
+                // would tear down (section 10.1: once dead, only REAP is ever installed).
+                add &= Bits.REAP;
+            }
+            u.flags |= add; // never narrowed here (R-SET-4)
             if ((events & ~old & Bits.QUIESCE) != 0 && u.stopped) {
                 // OQ-5 made explicit: a newly wanted quiesce report comes when the task resumes.
                 u.requestResume(ResumeAction.REPORT);

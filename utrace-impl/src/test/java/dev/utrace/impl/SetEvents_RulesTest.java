@@ -78,6 +78,21 @@ class SetEvents_RulesTest extends CoreFixture {
     }
 
     @Test
+    @DisplayName("R-SET-3, R-REAP-1: setting the same DEATH mask after the death report leaves the reap its teardown (found by the ptrace detach-vs-kill race)")
+    void R_SET_3_sameDeathMaskAfterTheDeathReportStillReaps() {
+        FakeTask t = newTask();
+        Rec a = rec("A");
+        Engine e = attach(t, a, DEATH | QUIESCE | REAP);
+        new Tracee(t, core).exit(0); // the death report ran and returned RESUME
+        assertEquals(Outcome.DONE, utrace.setEvents(t, e, DEATH | QUIESCE | REAP), "nothing new is asked for");
+        e.put(); // only the attached reference is left
+        Tracee.reap(t, core);
+        assertTrue(log.contains("A.reap"), "report_reap comes: " + log);
+        assertEquals(EngineState.DETACHED, e.state());
+        assertEquals(1, a.releases.get(), "the reap dropped the attached reference and release ran");
+    }
+
+    @Test
     @DisplayName("R-SET-3(a): clearing death or quiesce during the death report is already")
     void R_SET_3a_clearingDeathOrQuiesceDuringTheDeathReportIsAlready() {
         FakeTask t = newTask();

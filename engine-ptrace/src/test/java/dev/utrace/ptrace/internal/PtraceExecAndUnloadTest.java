@@ -31,6 +31,7 @@ class PtraceExecAndUnloadTest extends PtraceFixture {
             WaitResult r = next(-1);
             if (!r.stopped()) {
                 assertNotEquals(pid, r.pid(), "the old leader's death is never reported: " + r.describe());
+                assertEquals(Kind.EXITED, r.kind(), "siblings die as if by _exit(0): " + r.describe());
                 deaths++;
             } else if (r.event() == WaitResult.EVENT_EXEC) {
                 exec = r;

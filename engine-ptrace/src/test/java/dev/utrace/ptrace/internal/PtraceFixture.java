@@ -112,6 +112,14 @@ abstract class PtraceFixture {
         }
     }
 
+    void await(java.util.function.Supplier<String> what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT_NANOS;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) fail("timed out waiting for " + what.get() + "; tasks " + sim.tasks());
+            LockSupport.parkNanos(200_000);
+        }
+    }
+
     TaskState state(int pid) {
         return sim.info(pid).state();
     }
