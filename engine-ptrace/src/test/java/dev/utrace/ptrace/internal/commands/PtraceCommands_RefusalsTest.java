@@ -1,0 +1,157 @@
+package dev.utrace.ptrace.internal.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.utrace.api.task.TaskState;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every refusal of the ptrace: commands: a bad word says what was wrong and how to call the
+ * command; a request the engine refuses says "ptrace: ERRNO: ..."; and nothing changes: the
+ * tracee list, each task's engines, the stopped tracee's state and memory.
+ */
+class PtraceCommands_RefusalsTest extends ShellFixture {
+
+    /** Three spinning tasks: 2 traced and stopped, 3 untraced, 4 traced and running. */
+    @Test
+    void everyRefusalSaysWhatWasWrongAndChangesNothing() throws Exception {
+        program("spin", PtraceCommandsTest.SPIN);
+        int stopped = spawn("spin");
+        int untraced = spawn("spin");
+        int running = spawn("spin");
+        run("attach " + stopped);
+        waitFor("" + stopped);
+        run("attach " + running);
+        waitFor("" + running);
+        run("cont " + running);
+        String tracees = run("tracees");
+        String memory = run("peek " + stopped + " 0x600000 2");
+        assertEquals("""
+                PID  TGID  HOW       OPTIONS  STATE    STOP
+                  2     2  attached  0        stopped  signal-delivery stop, SIGSTOP
+                  4     4  attached  0        running  -""", tracees);
+
+        String usage = "\nusage: ptrace:";
+        String[][] badWords = {
+                {"attach", "attach needs the pid of a task; utrace:ps lists them" + usage + ControlCommands.ATTACH},
+                {"attach x", "'x' is not a pid; a pid is a positive number, as utrace:ps or ptrace:tracees shows it" + usage
+                        + ControlCommands.ATTACH},
+                {"attach -3", "'-3' is not a pid; a pid is a positive number, as utrace:ps or ptrace:tracees shows it" + usage
+                        + ControlCommands.ATTACH},
+                {"seize", "seize needs the pid of a task; utrace:ps lists them" + usage + ControlCommands.SEIZE},
+                {"seize 3 TRACEEVERYTHING", "ptrace: EINVAL: unknown option 'TRACEEVERYTHING'; known: TRACESYSGOOD, TRACEFORK,"
+                        + " TRACEVFORK, TRACECLONE, TRACEEXEC, TRACEVFORKDONE, TRACEEXIT, EXITKILL" + usage + ControlCommands.SEIZE},
+                {"cont", "cont needs the pid of a stopped tracee; ptrace:tracees lists them" + usage + ControlCommands.CONT},
+                {"cont 2 bogus", "unknown signal 'bogus'; use a number 1..64 or a name such as SIGKILL, TERM, usr1, or 0 for none"
+                        + usage + ControlCommands.CONT},
+                {"cont 2 65", "bad signal number 65; use 1..64, or 0 for none" + usage + ControlCommands.CONT},
+                {"syscall 2 SIGFOO", "unknown signal 'SIGFOO'; use a number 1..64 or a name such as SIGKILL, TERM, usr1, or 0 for none"
+                        + usage + ControlCommands.SYSCALL},
+                {"step", "step needs the pid of a stopped tracee; ptrace:tracees lists them" + usage + ControlCommands.STEP},
+                {"step 2 -1", "bad signal number -1; use 1..64, or 0 for none" + usage + ControlCommands.STEP},
+                {"detach 2 sigwhat", "unknown signal 'sigwhat'; use a number 1..64 or a name such as SIGKILL, TERM, usr1, or 0 for none"
+                        + usage + ControlCommands.DETACH},
+                {"detach", "detach needs the pid of a stopped tracee; ptrace:tracees lists them" + usage + ControlCommands.DETACH},
+                {"kill", "kill needs the pid of a tracee; ptrace:tracees lists them" + usage + ControlCommands.KILL},
+                {"interrupt", "interrupt needs the pid of a seized tracee; ptrace:tracees lists them" + usage + ControlCommands.INTERRUPT},
+                {"listen", "listen needs the pid of a seized tracee in a group stop" + usage + ControlCommands.LISTEN},
+                {"options 2 BOGUS", "ptrace: EINVAL: unknown option 'BOGUS'; known: TRACESYSGOOD, TRACEFORK, TRACEVFORK,"
+                        + " TRACECLONE, TRACEEXEC, TRACEVFORKDONE, TRACEEXIT, EXITKILL" + usage + InspectCommands.OPTIONS},
+                {"options 2 0x200", "ptrace: EINVAL: unknown option bits 0x200; known: TRACESYSGOOD|TRACEFORK|TRACEVFORK|TRACECLONE"
+                        + "|TRACEEXEC|TRACEVFORKDONE|TRACEEXIT|EXITKILL" + usage + InspectCommands.OPTIONS},
+                {"options 2 tracesysgood,tracexec", "ptrace: EINVAL: unknown option 'tracexec'; known: TRACESYSGOOD, TRACEFORK,"
+                        + " TRACEVFORK, TRACECLONE, TRACEEXEC, TRACEVFORKDONE, TRACEEXIT, EXITKILL" + usage + InspectCommands.OPTIONS},
+                {"options", "options needs the pid of a tracee; ptrace:tracees lists them" + usage + InspectCommands.OPTIONS},
+                {"regs", "regs needs the pid of a stopped tracee; ptrace:tracees lists them" + usage + InspectCommands.REGS},
+                {"peek", "peek needs the pid of a stopped tracee and an address" + usage + InspectCommands.PEEK},
+                {"peek 2", "peek needs an address after the pid, e.g. 0x600000" + usage + InspectCommands.PEEK},
+                {"peek 2 zz", "'zz' is not an address; give 0x and hex digits (0x600000) or a decimal number" + usage
+                        + InspectCommands.PEEK},
+                {"peek 2 0x600000 0", "'0' is not a count of words; give 1..64" + usage + InspectCommands.PEEK},
+                {"peek 2 0x600000 65", "'65' is not a count of words; give 1..64" + usage + InspectCommands.PEEK},
+                {"poke", "poke needs the pid of a stopped tracee, an address and a value" + usage + InspectCommands.POKE},
+                {"poke 2", "poke needs an address and a value after the pid" + usage + InspectCommands.POKE},
+                {"poke 2 0x600000", "poke needs a value after the address: decimal or 0x and hex digits" + usage + InspectCommands.POKE},
+                {"poke 2 0x600000 zz", "'zz' is not a value; give a decimal number (42, -1) or 0x and hex digits (0x2a)" + usage
+                        + InspectCommands.POKE},
+                {"peekuser 2", "peekuser needs a register (rax, rip, dr7, ...) or an offset after the pid" + usage
+                        + InspectCommands.PEEKUSER},
+                {"peekuser 2 xmm0", "'xmm0' is neither a register (rax, rip, dr0..dr3, dr6, dr7, ...) nor an offset in struct user"
+                        + usage + InspectCommands.PEEKUSER},
+                {"pokeuser 2 rip", "pokeuser needs a value after the register: decimal or 0x and hex digits" + usage
+                        + InspectCommands.POKEUSER},
+                {"siginfo", "siginfo needs the pid of a tracee in a signal-delivery stop" + usage + InspectCommands.SIGINFO},
+                {"eventmsg", "eventmsg needs the pid of a stopped tracee" + usage + InspectCommands.EVENTMSG},
+                {"wait x", "'x' is not a pid; a pid is a positive number, as utrace:ps or ptrace:tracees shows it" + usage
+                        + WaitCommands.WAIT},
+                {"wait 2 3", "wait takes one pid at most, and waits for that tracee or (without a pid) for any" + usage
+                        + WaitCommands.WAIT},
+        };
+        String[][] engineRefusals = {
+                {"attach 99", "ptrace: ESRCH: no task with pid 99; utrace:ps lists them"},
+                {"attach 1", "ptrace: EPERM: pid 1 is a kernel thread (init); it cannot be traced"},
+                {"attach 2", "ptrace: EPERM: pid 2 is already traced by tracer 'shell'"},
+                {"seize 4", "ptrace: EPERM: pid 4 is already traced by tracer 'shell'"},
+                {"cont 99", "ptrace: ESRCH: pid 99 is not traced by tracer 'shell'; attach or seize it first"},
+                {"cont 3", "ptrace: ESRCH: pid 3 is not traced by tracer 'shell'; attach or seize it first"},
+                {"cont 4", "ptrace: ESRCH: pid 4 is not stopped under ptrace; wait for a stop first"},
+                {"syscall 4", "ptrace: ESRCH: pid 4 is not stopped under ptrace; wait for a stop first"},
+                {"step 4 usr1", "ptrace: ESRCH: pid 4 is not stopped under ptrace; wait for a stop first"},
+                {"detach 4", "ptrace: ESRCH: pid 4 is not stopped under ptrace; wait for a stop first"},
+                {"detach 3", "ptrace: ESRCH: pid 3 is not traced by tracer 'shell'; attach or seize it first"},
+                {"regs 4", "ptrace: ESRCH: pid 4 is not stopped under ptrace; wait for a stop first"},
+                {"regs 3", "ptrace: ESRCH: pid 3 is not traced by tracer 'shell'; attach or seize it first"},
+                {"peek 4 0x600000", "ptrace: ESRCH: pid 4 is not stopped under ptrace; wait for a stop first"},
+                {"peek 2 0x10", "ptrace: EIO: address 0x10 is not mapped in pid 2"},
+                {"peek 2 0x600ff8 2", "ptrace: EIO: address 0x601000 is not mapped in pid 2"},
+                {"poke 2 0x10 1", "ptrace: EIO: address 0x10 is not mapped in pid 2"},
+                {"poke 4 0x600000 1", "ptrace: ESRCH: pid 4 is not stopped under ptrace; wait for a stop first"},
+                {"peekuser 2 7", "ptrace: EIO: offset 7 is not a register in struct user; use a multiple of 8 below 160"
+                        + " or a debug register at 848..904"},
+                {"pokeuser 2 7 1", "ptrace: EIO: offset 7 is not a register in struct user; use a multiple of 8 below 160"
+                        + " or a debug register at 848..904"},
+                {"pokeuser 4 rax 1", "ptrace: ESRCH: pid 4 is not stopped under ptrace; wait for a stop first"},
+                {"options 3", "ptrace: ESRCH: pid 3 is not traced by tracer 'shell'; attach or seize it first"},
+                {"options 4 TRACEEXEC", "ptrace: ESRCH: pid 4 is not stopped under ptrace; wait for a stop first"},
+                {"siginfo 4", "ptrace: ESRCH: pid 4 is not stopped under ptrace; wait for a stop first"},
+                {"eventmsg 3", "ptrace: ESRCH: pid 3 is not traced by tracer 'shell'; attach or seize it first"},
+                {"interrupt 2", "ptrace: EIO: PTRACE_INTERRUPT needs a seized tracee; pid 2 was attached"},
+                {"interrupt 3", "ptrace: ESRCH: pid 3 is not traced by tracer 'shell'; attach or seize it first"},
+                {"listen 2", "ptrace: EIO: PTRACE_LISTEN needs a seized tracee in a group stop; pid 2 is not"},
+                {"kill 3", "ptrace: ESRCH: pid 3 is not traced by tracer 'shell'; attach or seize it first"},
+                {"wait 3", "ptrace: ECHILD: pid 3 is not a tracee of tracer 'shell'"},
+                {"wait --nohang 99", "ptrace: ECHILD: pid 99 is not a tracee of tracer 'shell'"},
+        };
+        for (String[] c : badWords) {
+            assertEquals(c[1], refused(c[0]), c[0]);
+            assertNothingChanged(c[0], tracees, memory, stopped, untraced, running);
+        }
+        for (String[] c : engineRefusals) {
+            assertEquals(c[1], engineRefused(c[0]), c[0]);
+            assertNothingChanged(c[0], tracees, memory, stopped, untraced, running);
+        }
+    }
+
+    @Test
+    void waitWithoutTraceesIsECHILDAndOpensNothingNew() throws Exception {
+        assertEquals("PID  TGID  HOW  OPTIONS  STATE  STOP", run("tracees"));
+        assertEquals(0, ptrace.sessions().size(), "listing opens no tracer");
+        assertEquals("ptrace: ECHILD: tracer 'shell' has no tracees", engineRefused("wait"));
+        assertEquals("ptrace: ECHILD: tracer 'shell' has no tracees", engineRefused("wait --nohang"));
+        assertEquals("ptrace: ECHILD: tracer 'shell' has no tracees", engineRefused("wait -1"));
+        assertEquals(1, ptrace.sessions().size(), "the shell is one tracer, however often it asks");
+    }
+
+    private void assertNothingChanged(String line, String tracees, String memory, int stopped, int untraced, int running)
+            throws Exception {
+        assertEquals(tracees, run("tracees"), "the tracees after " + line);
+        assertEquals(memory, run("peek " + stopped + " 0x600000 2"), "the stopped tracee's memory after " + line);
+        assertEquals(TaskState.TRACED, sim.info(stopped).state(), "the stopped tracee after " + line);
+        assertEquals(1, engines(stopped), "engines of the stopped tracee after " + line);
+        assertEquals(0, engines(untraced), "engines of the untraced task after " + line);
+        assertEquals(1, engines(running), "engines of the running tracee after " + line);
+        assertEquals(false, sim.info(untraced).state().hasExited(), "the untraced task after " + line);
+        assertEquals(false, sim.info(running).state().hasExited(), "the running tracee after " + line);
+        assertEquals(1, ptrace.sessions().size(), "one tracer after " + line);
+    }
+}
