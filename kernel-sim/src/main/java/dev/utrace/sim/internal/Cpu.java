@@ -147,13 +147,13 @@ final class Cpu {
             case Instr.Load l -> {
                 long addr = value(t, l.address());
                 long v = t.proc.mm.read(addr, l.size());
-                watched = HwSlots.before(t, addr, l.size(), false);
+                watched = HwSlots.before(t, addr, l.size(), false, 0);
                 r[l.dst().ordinal()] = v;
             }
             case Instr.Store s -> {
                 long addr = value(t, s.address());
                 long v = value(t, s.src());
-                HwSlots.WatchedAccess w = HwSlots.before(t, addr, s.size(), true); // old values, before the write
+                HwSlots.WatchedAccess w = HwSlots.before(t, addr, s.size(), true, v); // old values, before the write
                 t.proc.mm.write(addr, s.size(), v);
                 watched = w;
             }

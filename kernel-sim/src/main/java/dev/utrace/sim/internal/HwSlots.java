@@ -226,26 +226,44 @@ final class HwSlots implements DebugSlots {
 
     // ---- the CPU, exec and exit ----
 
-    /** What an access may hit, seen before it runs: the armed slots it overlaps and, for a store, their old values. */
-    record WatchedAccess(DebugRegisters.Armed armed, int slots, long address, int size, boolean write, long[] before) {
+    /**
+     * What an access may hit, seen before it runs: the armed slots it overlaps, and each one's
+     * value before and after it (bit n and index n for slot n).
+     */
+    record WatchedAccess(DebugRegisters.Armed armed, int slots, long address, int size, boolean write, long[] before,
+            long[] after) {
     }
 
     /**
      * Before a load or store of {@code t}'s: the slots it would fire, or null (almost always,
-     * and without a lock). For a store, the watched ranges' values are read now, before it writes.
+     * and without a lock). The watched ranges are read now, before a store writes; their new
+     * values are the old ones with the stored bytes laid over, so another thread's write to the
+     * same range cannot show up as this access's.
      */
-    static WatchedAccess before(SimTask t, long address, int size, boolean write) {
+    static WatchedAccess before(SimTask t, long address, int size, boolean write, long stored) {
         DebugRegisters.Armed a = t.debug.armed;
         int fired = a.match(address, size, write);
         if (fired == 0) return null;
-        long[] old = null;
-        if (write) {
-            old = new long[SLOTS];
-            for (int i = 0; i < SLOTS; i++) {
-                if ((fired & (1 << i)) != 0) old[i] = value(t, a.address(i), a.length(i));
-            }
+        long[] old = new long[SLOTS];
+        long[] now = new long[SLOTS];
+        for (int i = 0; i < SLOTS; i++) {
+            if ((fired & (1 << i)) == 0) continue;
+            old[i] = value(t, a.address(i), a.length(i));
+            now[i] = write ? overlay(old[i], a.address(i), a.length(i), address, size, stored) : old[i];
         }
-        return new WatchedAccess(a, fired, address, size, write, old);
+        return new WatchedAccess(a, fired, address, size, write, old, now);
+    }
+
+    /** The range {@code [start, start+length)} holding {@code old}, after {@code size} bytes of {@code value} were written at {@code at}. */
+    static long overlay(long old, long start, int length, long at, int size, long value) {
+        long out = old;
+        for (int k = 0; k < length; k++) {
+            long off = start + k - at;
+            if (off < 0 || off >= size) continue;
+            long b = (value >>> (8 * off)) & 0xff;
+            out = (out & ~(0xffL << (8 * k))) | (b << (8 * k));
+        }
+        return out;
     }
 
     /** A watched range's value; 0 if unmapped (the access then faults and records nothing). */
@@ -280,8 +298,8 @@ final class HwSlots implements DebugSlots {
             if (fired.isEmpty()) return false;
             if (d.hits == null) d.hits = new HitLog();
             for (DebugRegisters.Slot s : fired) {
-                long now = value(t, s.address, s.length);
-                long old = a.write ? a.before[s.index] : now;
+                long old = a.before[s.index];
+                long now = a.after[s.index];
                 for (Claim c : s.claims) {
                     d.hits.add(c.owner, new WatchHit(c, a.address, a.size, a.write, old, now, ip, othersFired(fired, c.owner)));
                 }
