@@ -440,9 +440,11 @@ public final class WatchpointsImpl implements Watchpoints {
     // ---- called by the callbacks (WatchOps) ----
 
     /**
-     * A SIGTRAP reached the thread: takes our hits and records them. The signal is consumed when
-     * it is a watchpoint trap and every hit of it was ours; a watch that stops on a hit holds the
-     * thread (R-ACT, returned STOP); a thread being let go detaches here.
+     * A SIGTRAP reached the thread: takes our hits and records them. A watchpoint trap with hits
+     * of ours is consumed (another owner's engine, e.g. ptrace, is called in the same report
+     * and takes its own hits whatever we chose); without hits of ours the signal passes on
+     * unchanged. A watch that stops on a hit holds the thread (STOP); a thread being let go
+     * detaches here.
      */
     int trapped(TaskWatch tw, Task task, SignalInfo info, int signalAction) {
         List<WatchHit> hits = slots.takeHits(task, tw);
@@ -452,7 +454,6 @@ public final class WatchpointsImpl implements Watchpoints {
         lock.lock();
         try {
             for (WatchHit h : hits) {
-                if (h.othersHit()) ours = false;
                 Watch w = tw.route(h.watchpoint());
                 if (w == null) continue;
                 boolean stops = w.stopOnHit && w.active() && tw.closed == null && !tw.closing;

@@ -301,7 +301,7 @@ final class HwSlots implements DebugSlots {
                 long old = a.before[s.index];
                 long now = a.after[s.index];
                 for (Claim c : s.claims) {
-                    d.hits.add(c.owner, new WatchHit(c, a.address, a.size, a.write, old, now, ip, othersFired(fired, c.owner)));
+                    d.hits.add(c.owner, new WatchHit(c, a.address, a.size, a.write, old, now, ip));
                 }
                 d.dr6 |= 1L << s.index;
             }
@@ -313,15 +313,6 @@ final class HwSlots implements DebugSlots {
         } finally {
             k.lock.unlock();
         }
-    }
-
-    private static boolean othersFired(List<DebugRegisters.Slot> fired, Object owner) {
-        for (DebugRegisters.Slot s : fired) {
-            for (Claim c : s.claims) {
-                if (c.owner != owner) return true;
-            }
-        }
-        return false;
     }
 
     /** The task is back in user mode after a trap: its SIGTRAP has been reported (or withdrawn). */

@@ -70,11 +70,14 @@ public interface DebugSlots {
      * <p>A watchpoint trap records its hits, then raises SIGTRAP (si_code TRAP_HWBKPT, si_addr
      * the {@linkplain WatchHit#ip() ip after the access}) on the trapping thread; so in the
      * signal report of that SIGTRAP every hit of that trap is here. A hit of a slot shared by
-     * several claims is given to each claim (one {@link WatchHit} each, naming its claim), with
-     * {@link WatchHit#othersHit()} set when a claim of another owner fired in the same trap.
-     * Hits of claims removed since the trap are included. An owner consumes the SIGTRAP only if
-     * it got hits and none of them says {@code othersHit}; with no hits of its own it passes the
-     * signal on untouched.
+     * several claims is given to each claim (one {@link WatchHit} each, naming its claim). Hits
+     * of claims removed since the trap are included.
+     *
+     * <p>The SIGTRAP is the owners' business: an owner that got hits consumes it (returns
+     * {@code SignalAction.IGN}, or takes charge of it as ptrace does by reporting it to its
+     * tracer); an owner with none passes the signal action on unchanged. Every engine in the
+     * signal report is called whatever an earlier one chose, so each owner takes its own hits
+     * even when another consumed the signal first.
      *
      * <p>A thread keeps at most {@link #HITS_KEPT} untaken hits over all owners; older ones are
      * dropped, so an owner that never takes its hits costs a bounded amount.

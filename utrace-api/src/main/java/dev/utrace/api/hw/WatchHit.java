@@ -10,10 +10,7 @@ package dev.utrace.api.hw;
  * run: x86 reports a data breakpoint as a trap, after the instruction, so this is what the
  * hardware gives, the SIGTRAP's {@code si_addr} and RIP at the signal report. (On the simulated
  * machine every instruction is 4 bytes, so the accessing one is at {@code ip - 4}.)
- *
- * <p>{@code othersHit}: a claim of another owner fired in the same trap, so the SIGTRAP is not
- * this owner's alone; leave it for the others instead of consuming it.
  */
 public record WatchHit(Watchpoint watchpoint, long address, int length, boolean write, long oldValue,
-        long newValue, long ip, boolean othersHit) {
+        long newValue, long ip) {
 }
