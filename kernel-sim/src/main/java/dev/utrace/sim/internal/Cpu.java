@@ -92,6 +92,7 @@ final class Cpu {
                 break;
             }
         }
+        HwSlots.trapReported(t);
     }
 
     /** Executes one instruction, then raises the traps it caused. */
@@ -106,7 +107,7 @@ final class Cpu {
         boolean stepping = t.stepMode() != StepMode.NONE;
         long flags = t.regs[Reg.EFLAGS.ordinal()];
         t.regs[Reg.EFLAGS.ordinal()] = stepping ? flags | Reg.EFLAGS_TF : flags & ~Reg.EFLAGS_TF;
-        boolean watched;
+        HwSlots.WatchedAccess watched;
         try {
             watched = execute(t, in, rip);
         } catch (MemoryFault f) {
@@ -117,10 +118,10 @@ final class Cpu {
         // Linux's syscall-exit step report does. Traps report the next instruction, as x86 does.
         if (in instanceof Instr.Syscall) stepping = t.stepMode() != StepMode.NONE;
         long after = t.regs[Reg.RIP.ordinal()];
-        if (watched) {
-            fault(t, Signals.SIGTRAP, Signals.TRAP_HWBKPT, after);
+        // One #DB for both, as on x86: a watchpoint trap while stepping also sets DR6.BS.
+        if (watched != null && HwSlots.trap(t, watched, after)) {
+            if (stepping) t.debug.noteSingleStep();
         } else if (stepping) {
-            if (t.debug == null) t.debug = new DebugRegisters();
             t.debug.noteSingleStep();
             fault(t, Signals.SIGTRAP, Signals.TRAP_TRACE, after);
         }
@@ -132,41 +133,41 @@ final class Cpu {
         k.signals.force(t, info);
     }
 
-    /** Returns whether a watchpoint fired. The instruction changes nothing if it faults. */
-    private boolean execute(SimTask t, Instr in, long rip) {
+    /**
+     * Returns the access an armed watchpoint may have seen (null almost always); the trap is
+     * taken once the instruction is complete. The instruction changes nothing if it faults.
+     */
+    private HwSlots.WatchedAccess execute(SimTask t, Instr in, long rip) {
         long[] r = t.regs;
         long next = rip + Program.INSTR_SIZE;
-        boolean watched = false;
+        HwSlots.WatchedAccess watched = null;
         switch (in) {
             case Instr.Mov m -> r[m.dst().ordinal()] = value(t, m.src());
             case Instr.Arith a -> r[a.dst().ordinal()] += a.subtract() ? -value(t, a.src()) : value(t, a.src());
             case Instr.Load l -> {
                 long addr = value(t, l.address());
                 long v = t.proc.mm.read(addr, l.size());
-                watched = watch(t, addr, l.size(), false);
+                watched = HwSlots.before(t, addr, l.size(), false, 0);
                 r[l.dst().ordinal()] = v;
             }
             case Instr.Store s -> {
                 long addr = value(t, s.address());
-                t.proc.mm.write(addr, s.size(), value(t, s.src()));
-                watched = watch(t, addr, s.size(), true);
+                long v = value(t, s.src());
+                HwSlots.WatchedAccess w = HwSlots.before(t, addr, s.size(), true, v); // old values, before the write
+                t.proc.mm.write(addr, s.size(), v);
+                watched = w;
             }
             case Instr.Jump j -> next = jump(r, j, next);
             case Instr.Format f -> format(t, f);
             case Instr.Syscall s -> {
                 r[Reg.RIP.ordinal()] = next;
                 k.syscalls.syscall(t);
-                return false;
+                return null;
             }
             case Instr.Nop n -> { }
         }
         r[Reg.RIP.ordinal()] = next;
         return watched;
-    }
-
-    private static boolean watch(SimTask t, long addr, int size, boolean write) {
-        DebugRegisters d = t.debug;
-        return d != null && d.armed() && d.hit(addr, size, write);
     }
 
     private static long jump(long[] r, Instr.Jump j, long next) {

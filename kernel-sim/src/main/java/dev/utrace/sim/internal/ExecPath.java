@@ -132,7 +132,7 @@ final class ExecPath {
         for (int i = 0; i < Math.min(args.size(), Reg.SYSCALL_ARGS.length); i++) {
             r[Reg.SYSCALL_ARGS[i].ordinal()] = number(args.get(i));
         }
-        t.debug = null;
+        HwSlots.execd(t);
         t.frames = null;
         k.lock.lock();
         try {

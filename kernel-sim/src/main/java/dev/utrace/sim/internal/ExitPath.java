@@ -54,7 +54,7 @@ final class ExitPath {
         ExitCode ec = new ExitCode(code);
         h.exit(t, ec);
         code = ec.get();
-        t.debug = null;
+        HwSlots.exited(t);
         t.frames = null;
         releaseVfork(t);
         Proc p = t.proc;

@@ -1,5 +1,10 @@
 package dev.utrace.sim.internal;
 
+import dev.utrace.api.hw.Access;
+import dev.utrace.api.hw.DebugSlots;
+import dev.utrace.api.hw.SlotInfo;
+import dev.utrace.api.hw.WatchHit;
+import dev.utrace.api.hw.Watchpoint;
 import dev.utrace.api.proc.ProcessControl;
 import dev.utrace.api.proc.TraceLink;
 import dev.utrace.api.task.SigAction;
@@ -43,10 +48,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 // Immediate: the machine and its tasks live as long as the bundle, not only while some bundle
 // uses the service (a delayed component would be deactivated, killing every task, when its
 // last user let go).
-@Component(service = {Machine.class, SimMachine.class, ProcessControl.class}, immediate = true,
+@Component(service = {Machine.class, SimMachine.class, ProcessControl.class, DebugSlots.class}, immediate = true,
         property = "service.description=Simulated Linux kernel: runs small programs as traceable tasks")
 @Designate(ocd = SimKernel.Config.class)
-public final class SimKernel implements Machine, SimMachine, ProcessControl, AutoCloseable {
+public final class SimKernel implements Machine, SimMachine, ProcessControl, DebugSlots, AutoCloseable {
 
     /** Configuration (PID {@code dev.utrace.sim.internal.SimKernel}). */
     @ObjectClassDefinition(name = "utrace simulated machine",
@@ -368,5 +373,44 @@ public final class SimKernel implements Machine, SimMachine, ProcessControl, Aut
     private SimTask sim(Task task) {
         if (task instanceof SimTask t && t.kernel == kernel) return t;
         throw new IllegalArgumentException("task " + task + " does not belong to this machine");
+    }
+
+    // ---- DebugSlots ----
+
+    private final HwSlots debugSlots = new HwSlots(this);
+
+    @Override
+    public Watchpoint install(Task task, Object owner, long address, int length, Access access) {
+        return debugSlots.install(task, owner, address, length, access);
+    }
+
+    @Override
+    public boolean remove(Watchpoint watchpoint) {
+        return debugSlots.remove(watchpoint);
+    }
+
+    @Override
+    public List<Watchpoint> claims(Task task, Object owner) {
+        return debugSlots.claims(task, owner);
+    }
+
+    @Override
+    public List<SlotInfo> slots(Task task) {
+        return debugSlots.slots(task);
+    }
+
+    @Override
+    public List<WatchHit> takeHits(Task task, Object owner) {
+        return debugSlots.takeHits(task, owner);
+    }
+
+    @Override
+    public boolean discardHits(Task task, Object owner) {
+        return debugSlots.discardHits(task, owner);
+    }
+
+    @Override
+    public List<Task> threads(Task task) {
+        return debugSlots.threads(task);
     }
 }

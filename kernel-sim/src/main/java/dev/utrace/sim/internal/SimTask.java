@@ -22,10 +22,11 @@ import java.util.concurrent.locks.LockSupport;
  *     {@link #groupNext}/{@link #groupPrev}, {@link #exitCode}, {@link #traceLink}; and every write of {@link #fatal},
  *     {@link #inJobctlStop} and {@link #tid}, which are volatile so that lock-free readers (the
  *     core, wait loops) see them.
- * <li>Only the task's own thread touches {@link #regs}, {@link #debug}, {@link #frames},
+ * <li>Only the task's own thread touches {@link #regs}, {@link #frames},
  *     {@link #stackTop} and {@link #syscallJustReturned} while it runs; other threads may use the
  *     registers only while the core holds it utrace-stopped, and the volatile write of
  *     {@link #utraceStopped} (by the core, around its stop) orders those accesses.
+ * <li>{@link #debug}'s slots change from any thread under {@link Kernel#lock}; see {@link DebugRegisters}.
  * <li>{@link #state}, {@link #work}, {@link #slot} and {@link #stepMode} are volatile; {@link #work}
  *     and {@link #slot} change by CAS.
  * </ul>
@@ -69,7 +70,8 @@ final class SimTask implements TracedTask {
     Thread thread;
 
     final long[] regs = new long[Reg.DR0.ordinal()];
-    DebugRegisters debug;
+    /** Debug slots and DR6; its own comment says which lock guards what (slots can change from any thread). */
+    final DebugRegisters debug = new DebugRegisters();
     ArrayDeque<long[]> frames;
     long stackTop;
     boolean syscallJustReturned;
@@ -134,7 +136,7 @@ final class SimTask implements TracedTask {
     @Override
     public long register(Reg reg) {
         checkAccess("reading " + reg);
-        if (reg.isDebug()) return debug == null ? 0 : debug.get(reg);
+        if (reg.isDebug()) return debug.read(reg);
         return regs[reg.ordinal()];
     }
 
@@ -142,9 +144,7 @@ final class SimTask implements TracedTask {
     public void setRegister(Reg reg, long value) {
         checkAccess("writing " + reg);
         if (reg.isDebug()) {
-            DebugRegisters d = debug != null ? debug : new DebugRegisters();
-            d.set(reg, value);
-            debug = d;
+            debug.write(reg, value); // DR6 only: DR0-DR3 and DR7 belong to the owners of the slots (HwSlots)
         } else {
             regs[reg.ordinal()] = value;
         }

@@ -37,11 +37,12 @@ public interface Task {
     long register(Reg reg);
 
     /**
-     * Writes a register. Writing a debug register validates it as the hardware would.
+     * Writes a register. Of the debug registers only DR6 (the status) is writable here: DR0-DR3
+     * and DR7 are shared by several owners and are programmed through the machine's
+     * {@code dev.utrace.api.hw.DebugSlots} service.
      *
      * @throws IllegalStateException outside a safe point
-     * @throws IllegalArgumentException for a debug-register value the hardware refuses
-     *         (misaligned address, bad length), with the reason
+     * @throws IllegalArgumentException for DR0-DR3 or DR7, saying to use {@code DebugSlots}
      */
     void setRegister(Reg reg, long value);
 
