@@ -283,6 +283,9 @@ final class Session implements PtraceSession {
                         continue;
                     }
                     if (ctx.dead && !ctx.exitReported) {
+                        // Look again after threadCount (which synchronises with the machine): a
+                        // de_thread may have swapped this leader's tid and released it meanwhile.
+                        if (!ctx.link.linked() || (pid != -1 && ctx.task.tid() != pid)) continue;
                         ctx.exitReported = true;
                         dead = ctx;
                         result = WaitResult.decode(ctx.task.tid(), ctx.exitStatus, false);
