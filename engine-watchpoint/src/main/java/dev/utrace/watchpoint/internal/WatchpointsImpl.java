@@ -291,6 +291,7 @@ public final class WatchpointsImpl implements Watchpoints {
         for (TaskWatch tw : w.on) {
             TaskWatch.Entry e = tw.entry(w);
             if (e != null) removeClaim(e);
+            tw.forgetOldRemoved();
             if (tw.live() == 0) empty.add(tw);
         }
         w.on.clear();
@@ -416,8 +417,7 @@ public final class WatchpointsImpl implements Watchpoints {
                             tw, TimeUnit.NANOSECONDS.toSeconds(SETTLE_NANOS));
                     break;
                 }
-                Thread.onSpinWait();
-                Thread.yield();
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             }
         }
     }
