@@ -29,6 +29,9 @@ final class TaskWatch {
         }
     }
 
+    /** Removed claims kept for routing their late hits (see {@link #forgetOldRemoved}). */
+    static final int REMOVED_KEPT = 8;
+
     final Task task;
     final int tid;
     /** Live claims, and removed ones until the hits they may still have are settled (taken or discarded). */
@@ -71,6 +74,21 @@ final class TaskWatch {
             if (e.claim == claim) return e.watch;
         }
         return null;
+    }
+
+    /**
+     * Keeps at most {@link #REMOVED_KEPT} removed claims waiting to be settled, so a thread that
+     * never traps does not pile them up when watches come and go on it. A late hit of a claim
+     * forgotten this way is still ours (its trap is still consumed), only not recorded.
+     */
+    void forgetOldRemoved() {
+        int removed = entries.size() - live();
+        for (Iterator<Entry> it = entries.iterator(); it.hasNext() && removed > REMOVED_KEPT; ) {
+            if (it.next().removed) {
+                it.remove();
+                removed--;
+            }
+        }
     }
 
     /** Forgets removed claims: called once their hits were taken or discarded, so none can arrive. */

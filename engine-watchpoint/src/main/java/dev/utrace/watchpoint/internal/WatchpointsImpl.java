@@ -159,6 +159,7 @@ public final class WatchpointsImpl implements Watchpoints {
      */
     private void cover(Watch w, Task t) {
         while (true) {
+            if (!active(w)) return; // removed or unloaded meanwhile: attach nothing
             TaskWatch tw = openOn(t);
             TaskWatch empty = null;
             lock.lock();
@@ -187,6 +188,15 @@ public final class WatchpointsImpl implements Watchpoints {
         return new WatchpointException("ESRCH", tw.closed.equals("exec")
                 ? "thread " + tw.tid + " has just exec'd a new program, where the old addresses mean nothing; add the watch again"
                 : "thread " + tw.tid + " is exiting; it can no longer be watched");
+    }
+
+    private boolean active(Watch w) {
+        lock.lock();
+        try {
+            return w.active();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The open TaskWatch of {@code t}, attaching a new engine if there is none. */
@@ -281,6 +291,7 @@ public final class WatchpointsImpl implements Watchpoints {
         for (TaskWatch tw : w.on) {
             TaskWatch.Entry e = tw.entry(w);
             if (e != null) removeClaim(e);
+            tw.forgetOldRemoved();
             if (tw.live() == 0) empty.add(tw);
         }
         w.on.clear();
@@ -406,8 +417,7 @@ public final class WatchpointsImpl implements Watchpoints {
                             tw, TimeUnit.NANOSECONDS.toSeconds(SETTLE_NANOS));
                     break;
                 }
-                Thread.onSpinWait();
-                Thread.yield();
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.utrace.watchpoint.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.TaskState;
@@ -149,5 +150,49 @@ class WatchCommandsTest extends WatchFixture {
         sim.kill(pid, Signals.SIGKILL);
         waitExit(pid);
         assertEquals("no debug slot in use on thread 1", run("slots 1"));
+    }
+
+    /** Records what the completion script declares, as gogo.jline's {@code complete} would take it. */
+    public static final class Complete {
+        final List<String> calls = new java.util.ArrayList<>();
+
+        public void complete(String... args) {
+            calls.add(String.join(" ", args));
+        }
+    }
+
+    @Test
+    void completionDeclaresEveryCommandAndListsIdsAndStoppedThreads() throws Exception {
+        Complete complete = new Complete();
+        processor.addCommand("gogo", complete, "complete");
+        String script;
+        try (java.io.InputStream in = getClass().getResourceAsStream("/watch-completion.gosh")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        session.execute(script);
+        for (String f : FUNCTIONS) {
+            assertTrue(complete.calls.contains("-c watch:" + f + " -e"), f + " in " + complete.calls);
+            assertTrue(complete.calls.stream().anyMatch(c -> c.startsWith("-c watch:" + f + " -d ")), f);
+        }
+        for (String f : List.of("add", "slots")) assertTrue(complete.calls.contains("-c watch:" + f + " -a __watch_tasks"), f);
+        for (String f : List.of("rm", "hits")) assertTrue(complete.calls.contains("-c watch:" + f + " -a __watch_ids"), f);
+        assertTrue(complete.calls.contains("-c watch:resume -a __watch_stopped"), complete.calls.toString());
+
+        program("once", "    store8 " + PAGE + ", 7");
+        int pid = spawnStopped("once");
+        int idle = sim.spawn("idle", List.of());
+        assertEquals(List.of(), session.execute("__watch_ids"));
+        run("add " + idle + " " + PAGE + " 8");
+        run("add " + pid + " " + PAGE + " 8 --stop");
+        assertEquals(List.of("1", "2"), session.execute("__watch_ids"));
+        cont(pid);
+        await("stopped on the hit", () -> sim.info(pid).state() == TaskState.TRACED);
+        assertEquals(List.of(Integer.toString(pid)), session.execute("__watch_stopped"));
+        run("rm 1");
+        assertEquals(List.of("2"), session.execute("__watch_ids"));
+        run("resume " + pid);
+        assertEquals(WaitStatus.exited(0), waitExit(pid));
+        assertEquals(List.of(), session.execute("__watch_stopped"));
+        sim.kill(idle, Signals.SIGKILL);
     }
 }

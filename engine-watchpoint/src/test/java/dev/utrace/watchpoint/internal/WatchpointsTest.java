@@ -166,4 +166,24 @@ class WatchpointsTest extends WatchFixture {
         assertFalse(watch.list().getFirst().active());
         assertCleanedUp();
     }
+
+    @Test
+    @DisplayName("watches coming and going on a thread that never traps keep a bounded list of removed claims")
+    void removedClaimsStayBounded() {
+        int pid = sim.spawn("idle", List.of());
+        watch.add(pid, PAGE, 8, Access.WRITE, Scope.THREAD, false); // keeps the engine attached
+        for (int i = 0; i < 50; i++) watch.remove(watch.add(pid, PAGE + 8, 8, Access.WRITE, Scope.THREAD, false).id());
+        assertEquals(1, engines.size(), "one engine all along");
+        TaskWatch tw = engines.getFirst();
+        watch.lock.lock();
+        try {
+            assertEquals(1, tw.live());
+            assertTrue(tw.entries.size() <= 1 + TaskWatch.REMOVED_KEPT, tw.entries.size() + " entries");
+        } finally {
+            watch.lock.unlock();
+        }
+        sim.kill(pid, Signals.SIGKILL);
+        waitExit(pid);
+        assertCleanedUp();
+    }
 }

@@ -15,6 +15,16 @@ public final class Views {
 
     /** {@code add} (the new watch), {@code rm} (the watch as it ended) and {@code list}. */
     public record Watches(List<WatchInfo> watches) {
+        /** The ids of the live watches, for completion. */
+        public List<String> ids() {
+            return watches.stream().filter(WatchInfo::active).map(w -> Integer.toString(w.id())).toList();
+        }
+
+        /** The threads held stopped on a hit, for completion. */
+        public List<String> stopped() {
+            return watches.stream().flatMap(w -> w.stopped().stream()).distinct().sorted().map(String::valueOf).toList();
+        }
+
         @Override
         public String toString() {
             return watches.size() + (watches.size() == 1 ? " watch" : " watches");
