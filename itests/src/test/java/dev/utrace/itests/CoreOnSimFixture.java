@@ -81,8 +81,11 @@ abstract class CoreOnSimFixture {
         }
     }
 
+    /** Spawns in the start stop and waits until it is in force, so a SIGCONT sent next cannot race it. */
     int spawnStopped(String program, String... args) {
-        return sim.spawn(program, List.of(args), true);
+        int pid = sim.spawn(program, List.of(args), true);
+        await("process " + pid + " in its start stop", () -> sim.info(pid).state() == dev.utrace.api.task.TaskState.STOPPED);
+        return pid;
     }
 
     /** Bounded wait for something another thread brings about; fails after 20 s. */

@@ -77,6 +77,7 @@ final class Session implements PtraceSession {
 
     @Override
     public void seize(int pid, int options) {
+        checkOpen(); // first: after unload no class of ours that is not loaded yet may be touched
         attach(pid, true, PtraceOptions.check(options));
     }
 
@@ -410,16 +411,19 @@ final class Session implements PtraceSession {
 
     @Override
     public void cont(int pid, int signal) {
+        checkOpen();
         resume(pid, signal, Mode.CONT);
     }
 
     @Override
     public void syscall(int pid, int signal) {
+        checkOpen();
         resume(pid, signal, Mode.SYSCALL);
     }
 
     @Override
     public void singlestep(int pid, int signal) {
+        checkOpen();
         resume(pid, signal, Mode.STEP);
     }
 
@@ -794,6 +798,7 @@ final class Session implements PtraceSession {
 
     @Override
     public void setOptions(int pid, int options) {
+        checkOpen();
         PtraceOptions.check(options);
         stopped(pid, ctx -> {
             lock.lock();
@@ -820,6 +825,7 @@ final class Session implements PtraceSession {
 
     @Override
     public List<TraceeInfo> tracees() {
+        if (service.unloaded()) return List.of(); // an unloaded engine traces nothing (and may not load classes)
         List<TraceeInfo> out = new ArrayList<>();
         lock.lock();
         try {
