@@ -25,6 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -49,7 +55,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * The ptrace engine bundle in a real Felix, deployed as in the distribution: its jar copied into
  * the folder FileInstall watches; a debugger (this probe) opens a session through the
  * {@link Ptrace} service and attaches to running and sleeping tasks, leaving some stopped (in
- * their SIGSTOP stop, or in a syscall stop) and some running; then the jar is deleted. Every
+ * their SIGSTOP stop, or in a syscall stop) and some running, while the shell, a second tracer,
+ * holds two more through the engine's {@code ptrace:} commands; then the jar is deleted. Every
  * tracee is detached and resumed (it runs on, and exits normally when told to), no engine of the
  * bundle is left on any task, each context is released exactly once, and a session the probe
  * still holds answers every request with ESRCH "engine unloaded".
@@ -69,6 +76,8 @@ public class PtraceEngine_IT {
     Machine machine;
     @Inject
     Utrace utrace;
+    @Inject
+    CommandProcessor processor;
 
     @Configuration
     public Option[] config() {
@@ -98,6 +107,9 @@ public class PtraceEngine_IT {
             Tally.await("signals " + pid + " sleeps", () -> sim.console(pid).contains("caught signal 12")
                     && sim.info(pid).state() == TaskState.SLEEPING);
         }
+        // Two more counters for the shell, the engine's second tracer: one left in its SIGSTOP stop, one running.
+        List<Integer> shellTracees = List.of(sim.spawn("counter", List.of("1000000000")),
+                sim.spawn("counter", List.of("1000000000")));
         List<Integer> pids = new ArrayList<>(counters);
         pids.addAll(sleepers);
         List<Integer> stopped = new ArrayList<>(counters.subList(0, PER_KIND / 2));
@@ -108,7 +120,13 @@ public class PtraceEngine_IT {
         Ptrace ptrace = deploy(jar);
         AtomicLong releases = releaseCounter(ptrace);
         PtraceSession session = ptrace.open("itest-debugger");
+        CommandSession shell = shell();
         try {
+            for (int pid : shellTracees) {
+                shell.execute("ptrace:attach " + pid);
+                Tally.await("ptrace:wait reports the stop of " + pid, () -> shellReportsStop(shell, pid));
+            }
+            shell.execute("ptrace:cont " + shellTracees.getLast());
             for (int pid : pids) session.attach(pid);
             for (int pid : pids) {
                 Tally.await("the SIGSTOP stop of " + pid + " is reported", () -> reportsStop(session, pid));
@@ -140,7 +158,10 @@ public class PtraceEngine_IT {
             Files.delete(jar); // FileInstall uninstalls the bundle
             Tally.await("FileInstall uninstalled the bundle", () -> bundle.getState() == Bundle.UNINSTALLED);
 
-            assertEquals("one release per context", pids.size(), releases.get());
+            assertEquals("one release per context", pids.size() + shellTracees.size(), releases.get());
+            for (int pid : shellTracees) {
+                assertNotEquals("the shell's tracee " + pid + " is no longer traced", TaskState.TRACED, sim.info(pid).state());
+            }
             for (int pid : pids) {
                 assertNotEquals("tracee " + pid + " is no longer traced", TaskState.TRACED, sim.info(pid).state());
             }
@@ -150,9 +171,12 @@ public class PtraceEngine_IT {
                 }
             }
             // A running task unlinks a detached engine at its next resume point; a sleeping one when it wakes.
-            Tally.assertNoEngineOf(BSN, utrace, machine, sim, counters);
-            assertEquals("still one release per context once every task let go", pids.size(), releases.get());
-            for (int pid : counters) {
+            List<Integer> busy = new ArrayList<>(counters);
+            busy.addAll(shellTracees);
+            Tally.assertNoEngineOf(BSN, utrace, machine, sim, busy);
+            assertEquals("still one release per context once every task let go", pids.size() + shellTracees.size(),
+                    releases.get());
+            for (int pid : busy) {
                 String before = sim.console(pid);
                 Tally.await("the former tracee " + pid + " runs on (" + sim.info(pid) + ")",
                         () -> !sim.console(pid).equals(before));
@@ -164,7 +188,9 @@ public class PtraceEngine_IT {
             }
             for (Bundle b : system.getBundles()) assertFalse("the bundle is gone", BSN.equals(b.getSymbolicName()));
         } finally {
+            shell.close();
             Tally.killAll(sim, pids);
+            Tally.killAll(sim, shellTracees);
         }
     }
 
@@ -186,6 +212,30 @@ public class PtraceEngine_IT {
             assertEveryRequestSaysUnloaded(ptrace, session, pid);
         } finally {
             Tally.killAll(sim, List.of(pid));
+        }
+    }
+
+    /** A Gogo session once the engine's ptrace: commands are registered (DS does that after the bundle starts). */
+    private CommandSession shell() throws InterruptedException {
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        CommandSession shell = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out);
+        Tally.await("the ptrace: commands are registered", () -> {
+            try {
+                shell.execute("ptrace:tracees");
+                return true;
+            } catch (Exception notYet) {
+                return false;
+            }
+        });
+        return shell;
+    }
+
+    /** {@code ptrace:wait --nohang pid} reported a stop (its result reads "nothing to report" otherwise). */
+    private static boolean shellReportsStop(CommandSession shell, int pid) {
+        try {
+            return !String.valueOf(shell.execute("ptrace:wait --nohang " + pid)).equals("nothing to report");
+        } catch (Exception e) {
+            throw new AssertionError("ptrace:wait --nohang " + pid + " was refused", e);
         }
     }
 
