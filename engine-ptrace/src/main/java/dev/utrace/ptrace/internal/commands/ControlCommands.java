@@ -52,7 +52,7 @@ public final class ControlCommands {
             s.attach(p);
             return null;
         });
-        return new Done(p, "PTRACE_ATTACH", "traced by '" + ShellTracer.NAME + "'; SIGSTOP sent, ptrace:wait " + p
+        return new Done(p, "PTRACE_ATTACH", "traced by '" + ShellTracer.NAME + "', stopping; ptrace:wait " + p
                 + " reports the stop");
     }
 

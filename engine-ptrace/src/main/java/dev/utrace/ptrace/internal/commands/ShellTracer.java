@@ -3,6 +3,7 @@ package dev.utrace.ptrace.internal.commands;
 import dev.utrace.ptrace.Ptrace;
 import dev.utrace.ptrace.PtraceException;
 import dev.utrace.ptrace.PtraceSession;
+import dev.utrace.ptrace.TraceeInfo;
 import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -66,10 +67,28 @@ public final class ShellTracer {
         return session;
     }
 
-    /** The tracer exits: every tracee is detached. Idempotent. */
+    /**
+     * The shell stops tracing: a stopped tracee is detached with no signal, the others as a
+     * tracer's exit detaches them. Idempotent.
+     *
+     * <p>Not a plain {@link PtraceSession#close()}: that is {@code exit_ptrace}, which lets a
+     * tracee in a signal-delivery stop take its signal, so one left in its attach's SIGSTOP stop
+     * would fall into a job-control stop. This runs when the engine is unloaded (DS deactivates
+     * it before the engine's own unload, which resumes tracees the same way), and the shell's
+     * tracees must run on.
+     */
     @Deactivate
     public synchronized void close() {
         closed = true;
-        if (session != null) session.close();
+        if (session == null) return;
+        for (TraceeInfo t : session.tracees()) {
+            if (!t.state().equals("stopped")) continue;
+            try {
+                session.detach(t.pid(), 0);
+            } catch (PtraceException movedOn) {
+                // killed, exited or the engine already unloaded meanwhile: close() below lets go of it
+            }
+        }
+        session.close();
     }
 }

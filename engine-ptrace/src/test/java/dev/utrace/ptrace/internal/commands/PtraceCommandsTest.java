@@ -36,7 +36,7 @@ class PtraceCommandsTest extends ShellFixture {
         int pid = spawn("spin");
         assertEquals("""
                 PID  REQUEST        RESULT
-                  2  PTRACE_ATTACH  traced by 'shell'; SIGSTOP sent, ptrace:wait 2 reports the stop""", run("ptrace:attach " + pid));
+                  2  PTRACE_ATTACH  traced by 'shell', stopping; ptrace:wait 2 reports the stop""", run("ptrace:attach " + pid));
         assertEquals("""
                 PID  STATUS  KIND         SIGNAL   EVENT  DESCRIPTION
                   2  0x137f  SIGNAL_STOP  SIGSTOP  -      signal-delivery stop, SIGSTOP""", waitFor("" + pid));

@@ -16,15 +16,18 @@ class ShellTracerTest extends ShellFixture {
     }
 
     @Test
-    void whenTheCommandsGoEveryTraceeIsDetachedAndRunsOn() throws Exception {
+    void whenTheShellTracerGoesEveryTraceeIsDetachedAndRunsOnStoppedOnesWithoutTheirSignal() throws Exception {
         int stopped = spawn("spin");
         int running = spawn("spin");
         int seized = spawn("spin");
+        int sigstopped = spawn("spin");
         run("attach " + stopped);
         waitFor("" + stopped);
         run("options " + stopped + " TRACESYSGOOD");
-        run("syscall " + stopped); // left in a syscall stop (a signal-delivery stop would get its signal on exit, 12.4)
+        run("syscall " + stopped);
         waitFor("" + stopped);
+        run("attach " + sigstopped); // left in its attach's SIGSTOP stop: it must not fall into a job-control stop
+        waitFor("" + sigstopped);
         run("attach " + running);
         waitFor("" + running);
         run("cont " + running);
@@ -33,12 +36,13 @@ class ShellTracerTest extends ShellFixture {
                 PID  TGID  HOW       OPTIONS       STATE    STOP
                   2     2  attached  TRACESYSGOOD  stopped  syscall stop
                   3     3  attached  0             running  -
-                  4     4  seized    0             running  -""", run("tracees"));
+                  4     4  seized    0             running  -
+                  5     5  attached  0             stopped  signal-delivery stop, SIGSTOP""", run("tracees"));
 
         tracer.close(); // what DS does when the engine bundle stops
 
         assertEquals(List.of(), ptrace.sessions(), "the shell tracer exited");
-        for (int pid : List.of(stopped, running, seized)) {
+        for (int pid : List.of(stopped, running, seized, sigstopped)) {
             await("no engine left on " + pid, () -> engines(pid) == 0);
             String before = sim.console(pid);
             await("task " + pid + " runs on (" + sim.info(pid) + ")", () -> !sim.console(pid).equals(before));
