@@ -80,6 +80,11 @@ final class PtraceContext {
         this.lastTid = task.tid();
     }
 
+    /** What a callback returns when it has nothing new to say: STOP while in a ptrace stop, else {@link #resume}. */
+    ResumeAction standing() {
+        return stopped ? ResumeAction.STOP : resume;
+    }
+
     boolean has(int option) {
         return (options & option) != 0;
     }

@@ -63,7 +63,7 @@ final class PtraceOps implements EngineOps {
                 }
             }
             // At the resume point this is the last word (R-RES-1): SINGLESTEP keeps stepping.
-            return ctx.stopped ? ResumeAction.STOP : ctx.resume;
+            return ctx.standing();
         } finally {
             s.lock.unlock();
         }
@@ -123,12 +123,12 @@ final class PtraceOps implements EngineOps {
                 s.recordStopLocked(ctx, stopStatus(Signals.SIGTRAP, WaitResult.EVENT_STOP));
                 return passThrough | ResumeAction.STOP.code(); // a held signal stays in info for the next round
             }
-            if (!ctx.signalHeld) return passThrough | (ctx.stopped ? ResumeAction.STOP : ctx.resume).code();
+            if (!ctx.signalHeld) return passThrough | ctx.standing().code();
             ctx.signalHeld = false;
             signr = ctx.resumeSignal;
             edited = ctx.siginfo;
             ctx.siginfo = null;
-            resume = ctx.detaching ? ResumeAction.DETACH : ctx.stopped ? ResumeAction.STOP : ctx.resume;
+            resume = ctx.detaching ? ResumeAction.DETACH : ctx.standing();
         } finally {
             s.lock.unlock();
         }
@@ -148,7 +148,7 @@ final class PtraceOps implements EngineOps {
     private ResumeAction currentResume(PtraceContext ctx) {
         ctx.session.lock.lock();
         try {
-            return ctx.stopped ? ResumeAction.STOP : ctx.resume;
+            return ctx.standing();
         } finally {
             ctx.session.lock.unlock();
         }
@@ -179,7 +179,7 @@ final class PtraceOps implements EngineOps {
         try {
             if (SyscallAction.isResumed(action)) {
                 // The repeat after our stop: the syscall action chosen then, and go (12.3).
-                return ctx.syscallAction | (ctx.stopped ? ResumeAction.STOP : ctx.resume).code();
+                return ctx.syscallAction | ctx.standing().code();
             }
             if (!ctx.syscallTrace || ctx.detaching) return (action & SyscallAction.MASK) | ctx.resume.code();
             ctx.syscallAction = action & SyscallAction.MASK;
@@ -262,7 +262,7 @@ final class PtraceOps implements EngineOps {
         if (follow) s.autoAttach(ctx, child);
         s.lock.lock();
         try {
-            if (!report) return ctx.stopped ? ResumeAction.STOP : ctx.resume;
+            if (!report) return ctx.standing();
             ctx.eventMsg = child.tid();
             s.recordStopLocked(ctx, stopStatus(Signals.SIGTRAP, event));
             // Not inside the fork path: the core stops at the resume point (before the vfork wait for a vfork).
@@ -290,7 +290,7 @@ final class PtraceOps implements EngineOps {
                 s.recordStopLocked(ctx, stopStatus(Signals.SIGTRAP, WaitResult.EVENT_STOP));
                 return ResumeAction.STOP;
             }
-            return ctx.stopped ? ResumeAction.STOP : ctx.resume;
+            return ctx.standing();
         } finally {
             s.lock.unlock();
         }

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * A tracing process and its tracee list ({@code tracer->ptraced}).
@@ -351,7 +351,7 @@ final class Session implements PtraceSession {
      * checking that the tracee is ours and held in a ptrace stop that has taken effect
      * ({@code utrace_control(STOP)} returning DONE, R-CTL-STOP).
      */
-    private <T> T stopped(int pid, Function<PtraceContext, T> body) {
+    private <T> T stopped(int pid, BiFunction<PtraceContext, Engine, T> body) {
         PtraceContext ctx = tracee(pid);
         Engine ref = lookup(ctx, pid);
         try {
@@ -364,7 +364,7 @@ final class Session implements PtraceSession {
                 lock.unlock();
             }
             awaitParked(ctx, ref, pid);
-            return body.apply(ctx);
+            return body.apply(ctx, ref);
         } finally {
             ref.put();
         }
@@ -431,18 +431,7 @@ final class Session implements PtraceSession {
 
     private void resume(int pid, int signal, Mode mode) {
         checkSignal(signal);
-        PtraceContext ctx = tracee(pid);
-        Engine ref = lookup(ctx, pid);
-        try {
-            lock.lock();
-            try {
-                if (!ctx.stopped) {
-                    throw new PtraceException("ESRCH", "pid " + pid + " is not stopped under ptrace; wait for a stop first");
-                }
-            } finally {
-                lock.unlock();
-            }
-            awaitParked(ctx, ref, pid);
+        stopped(pid, (ctx, ref) -> {
             ResumeAction action;
             boolean sendSignal;
             boolean leaveGroupStop;
@@ -474,14 +463,13 @@ final class Session implements PtraceSession {
             utrace().control(ctx.task, ref, action);
             // ptrace's compatibility rule (12.3): a resume also ends a job-control stop, for this thread.
             if (leaveGroupStop) processes().leaveGroupStop(ctx.task);
-        } finally {
-            ref.put();
-        }
+            return null;
+        });
     }
 
     @Override
     public void listen(int pid) {
-        stopped(pid, ctx -> {
+        stopped(pid, (ctx, ref) -> {
             lock.lock();
             try {
                 if (!ctx.seized || (ctx.stopStatus >> 16 & 0xff) != WaitResult.EVENT_STOP || !processes().inGroupStop(ctx.task)) {
@@ -495,12 +483,7 @@ final class Session implements PtraceSession {
                 lock.unlock();
             }
             // Let go of our stop only: the job-control stop goes on until SIGCONT, which re-traps (reportJctl).
-            Engine ref = lookup(ctx, pid);
-            try {
-                utrace().control(ctx.task, ref, ResumeAction.RESUME);
-            } finally {
-                ref.put();
-            }
+            utrace().control(ctx.task, ref, ResumeAction.RESUME);
             return null;
         });
     }
@@ -548,7 +531,7 @@ final class Session implements PtraceSession {
     @Override
     public void detach(int pid, int signal) {
         checkSignal(signal);
-        stopped(pid, ctx -> {
+        stopped(pid, (ctx, ref) -> {
             detachStopped(ctx, signal);
             return null;
         });
@@ -658,13 +641,13 @@ final class Session implements PtraceSession {
 
     @Override
     public long[] getRegs(int pid) {
-        return stopped(pid, ctx -> withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> {
+        return stopped(pid, (ctx, ref) -> examine(ctx, ref, pid, () -> {
             long[] regs = new long[Reg.DR0.ordinal()];
             for (Reg r : Reg.values()) {
                 if (!r.isDebug()) regs[r.ordinal()] = ctx.task.register(r);
             }
             return regs;
-        })));
+        }));
     }
 
     @Override
@@ -672,7 +655,7 @@ final class Session implements PtraceSession {
         if (regs == null || regs.length != Reg.DR0.ordinal()) {
             throw new PtraceException("EIO", "setregs takes " + Reg.DR0.ordinal() + " registers (RAX..SS, as getregs returns them)");
         }
-        stopped(pid, ctx -> withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> {
+        stopped(pid, (ctx, ref) -> examine(ctx, ref, pid, () -> {
             long[] old = new long[regs.length];
             for (Reg r : Reg.values()) {
                 if (!r.isDebug()) old[r.ordinal()] = ctx.task.register(r);
@@ -688,36 +671,36 @@ final class Session implements PtraceSession {
                 throw new PtraceException("EIO", e.getMessage());
             }
             return null;
-        })));
+        }));
     }
 
     @Override
     public long peek(int pid, long address) {
-        return stopped(pid, ctx -> withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> {
+        return stopped(pid, (ctx, ref) -> examine(ctx, ref, pid, () -> {
             try {
                 return ctx.task.readMemory(address, 8);
             } catch (MemoryFault f) {
                 throw new PtraceException("EIO", "address 0x" + Long.toHexString(address) + " is not mapped in pid " + pid);
             }
-        })));
+        }));
     }
 
     @Override
     public void poke(int pid, long address, long value) {
-        stopped(pid, ctx -> withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> {
+        stopped(pid, (ctx, ref) -> examine(ctx, ref, pid, () -> {
             try {
                 ctx.task.writeMemory(address, 8, value);
             } catch (MemoryFault f) {
                 throw new PtraceException("EIO", "address 0x" + Long.toHexString(address) + " is not mapped in pid " + pid);
             }
             return null;
-        })));
+        }));
     }
 
     @Override
     public long peekUser(int pid, long offset) {
         Reg reg = userReg(offset);
-        return stopped(pid, ctx -> {
+        return stopped(pid, (ctx, ref) -> {
             if (reg.isDebug()) {
                 lock.lock();
                 try {
@@ -726,14 +709,14 @@ final class Session implements PtraceSession {
                     lock.unlock();
                 }
             }
-            return withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> ctx.task.register(reg)));
+            return examine(ctx, ref, pid, () -> ctx.task.register(reg));
         });
     }
 
     @Override
     public void pokeUser(int pid, long offset, long value) {
         Reg reg = userReg(offset);
-        stopped(pid, ctx -> {
+        stopped(pid, (ctx, ref) -> {
             if (reg.isDebug()) {
                 lock.lock();
                 try {
@@ -743,14 +726,14 @@ final class Session implements PtraceSession {
                 }
                 return null;
             }
-            return withRef(ctx, pid, ref -> examine(ctx, ref, pid, () -> {
+            return examine(ctx, ref, pid, () -> {
                 try {
                     ctx.task.setRegister(reg, value);
                 } catch (IllegalArgumentException e) {
                     throw new PtraceException("EIO", e.getMessage());
                 }
                 return null;
-            }));
+            });
         });
     }
 
@@ -764,7 +747,7 @@ final class Session implements PtraceSession {
 
     @Override
     public SignalInfo getSigInfo(int pid) {
-        return stopped(pid, ctx -> {
+        return stopped(pid, (ctx, ref) -> {
             lock.lock();
             try {
                 if (!ctx.signalHeld || ctx.siginfo == null) {
@@ -782,7 +765,7 @@ final class Session implements PtraceSession {
         if (info == null || !Signals.valid(info.signo)) {
             throw new PtraceException("EINVAL", "siginfo needs a signal number in 1.." + Signals.NSIG);
         }
-        stopped(pid, ctx -> {
+        stopped(pid, (ctx, ref) -> {
             lock.lock();
             try {
                 if (!ctx.signalHeld) {
@@ -800,7 +783,7 @@ final class Session implements PtraceSession {
     public void setOptions(int pid, int options) {
         checkOpen();
         PtraceOptions.check(options);
-        stopped(pid, ctx -> {
+        stopped(pid, (ctx, ref) -> {
             lock.lock();
             try {
                 ctx.options = options;
@@ -813,7 +796,7 @@ final class Session implements PtraceSession {
 
     @Override
     public long getEventMsg(int pid) {
-        return stopped(pid, ctx -> {
+        return stopped(pid, (ctx, ref) -> {
             lock.lock();
             try {
                 return ctx.eventMsg;
@@ -849,15 +832,6 @@ final class Session implements PtraceSession {
             return List.copyOf(tracees);
         } finally {
             lock.unlock();
-        }
-    }
-
-    private <T> T withRef(PtraceContext ctx, int pid, Function<Engine, T> body) {
-        Engine ref = lookup(ctx, pid);
-        try {
-            return body.apply(ref);
-        } finally {
-            ref.put();
         }
     }
 

@@ -428,9 +428,4 @@ class PtraceConformanceTest extends PtraceFixture {
         assertErrno("ECHILD", () -> empty.wait(-1, PtraceSession.WNOHANG));
         assertFalse(t.get(0).seized());
     }
-
-    PtraceContext ctxOf(int pid) {
-        return ((Session) tracer).contexts().stream().filter(c -> c.task.tid() == pid).findFirst()
-                .orElseThrow(() -> new AssertionError("no context for " + pid));
-    }
 }

@@ -86,9 +86,4 @@ class PtraceExecAndUnloadTest extends PtraceFixture {
         assertEquals("ESRCH", e.errno());
         assertTrue(e.getMessage().contains("unloaded"), e.getMessage());
     }
-
-    PtraceContext ctxOf(int pid) {
-        return ((Session) tracer).contexts().stream().filter(c -> c.task.tid() == pid).findFirst()
-                .orElseThrow(() -> new AssertionError("no context for " + pid));
-    }
 }

@@ -159,10 +159,18 @@ abstract class PtraceFixture {
         return pid;
     }
 
+    /** The context of tracee {@code pid} on the test tracer's list. */
+    PtraceContext ctxOf(int pid) {
+        return ((Session) tracer).contexts().stream().filter(c -> c.task.tid() == pid).findFirst()
+                .orElseThrow(() -> new AssertionError("no context for " + pid));
+    }
+
     /** Attaches and takes the SIGSTOP stop. */
     void attachStopped(int pid) {
         tracer.attach(pid);
         WaitResult r = next(pid);
         assertStop(r, WaitResult.Kind.SIGNAL_STOP, dev.utrace.api.task.Signals.SIGSTOP);
+        // wait reports a stop once the tracee committed to it; it parks a moment later (requests wait for that).
+        await("pid " + pid + " parked in its ptrace stop", () -> state(pid) == TaskState.TRACED);
     }
 }

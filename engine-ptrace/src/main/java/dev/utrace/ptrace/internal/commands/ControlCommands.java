@@ -2,6 +2,7 @@ package dev.utrace.ptrace.internal.commands;
 
 import dev.utrace.api.task.Signals;
 import dev.utrace.ptrace.PtraceOptions;
+import dev.utrace.ptrace.PtraceSession;
 import dev.utrace.ptrace.internal.commands.Views.Done;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
@@ -95,13 +96,7 @@ public final class ControlCommands {
     public Done cont(
             @Descriptor("the tracee's thread id") String pid,
             @Descriptor("the signal to deliver: 0 for none, a number or a name such as SIGUSR1, usr1") String signal) {
-        int p = Args.pid(pid, CONT);
-        int sig = Args.signal(signal, CONT);
-        tracer.request(s -> {
-            s.cont(p, sig);
-            return null;
-        });
-        return new Done(p, "PTRACE_CONT", "running" + delivering(sig));
+        return resume(pid, signal, CONT, PtraceSession::cont, "PTRACE_CONT", "running");
     }
 
     @Descriptor("resume a tracee to its next syscall (missing: the pid)")
@@ -118,13 +113,7 @@ public final class ControlCommands {
     public Done syscall(
             @Descriptor("the tracee's thread id") String pid,
             @Descriptor("the signal to deliver: 0 for none, a number or a name such as SIGUSR1, usr1") String signal) {
-        int p = Args.pid(pid, SYSCALL);
-        int sig = Args.signal(signal, SYSCALL);
-        tracer.request(s -> {
-            s.syscall(p, sig);
-            return null;
-        });
-        return new Done(p, "PTRACE_SYSCALL", "running to the next syscall entry or exit" + delivering(sig));
+        return resume(pid, signal, SYSCALL, PtraceSession::syscall, "PTRACE_SYSCALL", "running to the next syscall entry or exit");
     }
 
     @Descriptor("single-step a tracee (missing: the pid)")
@@ -141,13 +130,7 @@ public final class ControlCommands {
     public Done step(
             @Descriptor("the tracee's thread id") String pid,
             @Descriptor("the signal to deliver: 0 for none, a number or a name such as SIGUSR1, usr1") String signal) {
-        int p = Args.pid(pid, STEP);
-        int sig = Args.signal(signal, STEP);
-        tracer.request(s -> {
-            s.singlestep(p, sig);
-            return null;
-        });
-        return new Done(p, "PTRACE_SINGLESTEP", "stepping one instruction" + delivering(sig));
+        return resume(pid, signal, STEP, PtraceSession::singlestep, "PTRACE_SINGLESTEP", "stepping one instruction");
     }
 
     @Descriptor("stop a seized tracee (missing: the pid)")
@@ -220,5 +203,21 @@ public final class ControlCommands {
 
     private static String delivering(int sig) {
         return sig == 0 ? ", no signal" : ", delivering " + Signals.name(sig);
+    }
+
+    /** A resume request's one signature: the tracee, the signal to deliver. */
+    private interface Resume {
+        void run(PtraceSession session, int pid, int signal);
+    }
+
+    /** cont, syscall and step: parse, ask the tracer, say what the tracee does now. */
+    private Done resume(String pid, String signal, String usage, Resume request, String name, String state) {
+        int p = Args.pid(pid, usage);
+        int sig = Args.signal(signal, usage);
+        tracer.request(s -> {
+            request.run(s, p, sig);
+            return null;
+        });
+        return new Done(p, name, state + delivering(sig));
     }
 }
