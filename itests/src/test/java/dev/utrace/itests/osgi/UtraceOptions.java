@@ -51,6 +51,9 @@ public final class UtraceOptions {
                 frameworkProperty("felix.fileinstall.poll").value(Integer.toString(pollMillis)),
                 frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
                 frameworkProperty("felix.fileinstall.log.level").value("2"),
+                // As bin/run: the files are the truth. With write-back on, FileInstall's late event
+                // for one edit could write that configuration over a newer edit of the file.
+                frameworkProperty("felix.fileinstall.enableConfigSave").value("false"),
                 jar("configadmin"), jar("fileinstall"));
     }
 
