@@ -92,12 +92,17 @@ final class PtraceOps implements EngineOps {
                 s.lock.unlock();
             }
         }
-        if (info.signo == Signals.SIGTRAP && info.code == Signals.TRAP_HWBKPT && !ownHits(ctx, task)) {
+        boolean watchTrap = info.signo == Signals.SIGTRAP && info.code == Signals.TRAP_HWBKPT;
+        if (watchTrap && !ownHits(ctx, task)) {
             return passThrough | currentResume(ctx).code(); // another owner's watchpoint: not ours to report
         }
         s.lock.lock();
         try {
-            if (ctx.detaching) return passThrough | ResumeAction.RESUME.code();
+            if (ctx.detaching) {
+                // Our own trap while the tracer lets go: nobody to report it to, and the program
+                // never asked for it, so it is consumed (the detach waits for this, see discardHits).
+                return watchTrap ? SignalAction.IGN.with(ResumeAction.RESUME) : passThrough | ResumeAction.RESUME.code();
+            }
             ctx.siginfo = info.copy();
             ctx.signalHeld = true;
             ctx.resumeSignal = info.signo;
@@ -331,6 +336,10 @@ final class PtraceOps implements EngineOps {
     public void release(Object data) {
         PtraceContext ctx = (PtraceContext) data;
         ctx.releases.incrementAndGet();
+        // Normally nothing is left; after a revoke or a callback that threw, a claim still armed
+        // would trap into a program no callback of ours can consume the SIGTRAP for.
+        service.debugRegisters().dropAll(ctx);
+        service.debugRegisters().discardHits(ctx, 0);
         service.released(ctx);
     }
 }

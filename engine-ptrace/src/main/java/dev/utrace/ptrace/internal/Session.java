@@ -376,6 +376,26 @@ final class Session implements PtraceSession {
         return r.engine();
     }
 
+    /**
+     * For a detach without a request's gate: waits, as every request does, until a tracee that
+     * committed to its stop has parked in it (resuming it earlier would race the callback that
+     * is still stopping it). False if it did not stay stopped (killed, exited, gone).
+     */
+    private boolean parked(PtraceContext ctx) {
+        int pid = ctx.task.tid();
+        try {
+            Engine ref = lookup(ctx, pid);
+            try {
+                awaitParked(ctx, ref, pid);
+                return true;
+            } finally {
+                ref.put();
+            }
+        } catch (PtraceException e) {
+            return false;
+        }
+    }
+
     /** The tracee committed to the stop in a callback; wait until it is parked (as wait_task_inactive). */
     private void awaitParked(PtraceContext ctx, Engine ref, int pid) {
         long deadline = System.nanoTime() + PARK_WAIT_NANOS;
@@ -544,6 +564,7 @@ final class Session implements PtraceSession {
      */
     private void detachStopped(PtraceContext ctx, int signal) {
         service.debugRegisters().dropAll(ctx); // detach removes the tracer's watchpoints (R-HBP-2)
+        service.debugRegisters().discardHits(ctx);
         boolean viaCallback;
         lock.lock();
         try {
@@ -578,24 +599,33 @@ final class Session implements PtraceSession {
 
     /**
      * The implicit detach of {@code exit_ptrace}: stopped or running, dead or alive. A stopped
-     * tracee resumes with {@code signal}; -1 keeps the signal it stopped with, as Linux does.
+     * tracee resumes with {@code signal}; -1 keeps the signal it stopped with, as Linux does,
+     * except a trap the tracer itself caused (its watchpoint or its single-step): the program
+     * never asked for that one and would die of it, so it is dropped.
      */
     private void detachImplicitly(PtraceContext ctx, int signal) {
         boolean stoppedNow;
         boolean dead;
+        boolean tracersTrap;
         lock.lock();
         try {
             stoppedNow = ctx.stopped;
             dead = ctx.dead;
+            tracersTrap = ctx.signalHeld && ctx.resumeSignal == Signals.SIGTRAP && ctx.siginfo != null
+                    && ctx.siginfo.signo == Signals.SIGTRAP
+                    && (ctx.siginfo.code == Signals.TRAP_HWBKPT || ctx.siginfo.code == Signals.TRAP_TRACE);
         } finally {
             lock.unlock();
         }
         if (ctx.has(PtraceOptions.EXITKILL) && !dead) processes().signal(ctx.task, Signals.SIGKILL);
-        if (stoppedNow && !dead) {
-            detachStopped(ctx, signal);
+        if (stoppedNow && !dead && parked(ctx)) {
+            detachStopped(ctx, signal < 0 && tracersTrap ? 0 : signal);
             return;
         }
+        // Watchpoints first, while the engine is surely still attached: once it is detached (by
+        // us, or by itself in a callback) a trap of a claim still installed would reach the program.
         service.debugRegisters().dropAll(ctx);
+        service.debugRegisters().discardHits(ctx);
         Engine ref = unlist(ctx);
         if (ref == null) return;
         try {

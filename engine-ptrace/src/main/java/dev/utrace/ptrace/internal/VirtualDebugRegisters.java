@@ -6,6 +6,8 @@ import dev.utrace.api.hw.Watchpoint;
 import dev.utrace.api.hw.WatchpointException;
 import dev.utrace.api.task.Reg;
 import dev.utrace.ptrace.PtraceException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +18,9 @@ import java.util.function.Supplier;
  * held; {@link DebugSlots} never calls back.
  */
 final class VirtualDebugRegisters {
+    /** How long a detach waits for our signal callback to take hits it is about to see (it runs at once unless another engine's callback blocks). */
+    private static final long HIT_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private final Supplier<DebugSlots> slots;
 
     VirtualDebugRegisters(Supplier<DebugSlots> slots) {
@@ -98,7 +103,7 @@ final class VirtualDebugRegisters {
         }
     }
 
-    /** Drops every claim and clears DR6/DR7 (exec, exit, detach: the owner's clean-up, R-HBP-1/2). */
+    /** Drops every claim and clears DR0-DR7 (exec, exit, detach: the owner's clean-up, R-HBP-1/2). */
     void dropAll(PtraceContext ctx) {
         ctx.session.lock.lock();
         try {
@@ -106,11 +111,36 @@ final class VirtualDebugRegisters {
             for (int i = 0; i < 4; i++) {
                 if (ctx.claims[i] != null && d != null) d.remove(ctx.claims[i]);
                 ctx.claims[i] = null;
+                ctx.dr[i] = 0; // all of it reads 0 afterwards, as after Linux's flush_ptrace_hw_breakpoint
             }
             ctx.dr6 = 0;
             ctx.dr7 = 0;
         } finally {
             ctx.session.lock.unlock();
+        }
+    }
+
+    /**
+     * For a tracer letting go of a tracee (detach, its exit, unload), after {@link #dropAll}:
+     * gives up the hits our claims took but no one reported yet, so their SIGTRAP, still
+     * pending, is withdrawn rather than delivered to a program that never asked for a
+     * watchpoint (it would die of it). If that SIGTRAP is being reported right now, our signal
+     * callback is about to take the hits and consume it (holding it for the tracer, or dropping
+     * it when {@code ctx.detaching}), so this waits for that, with a bound, before the caller
+     * detaches the engine and the callback can no longer run. Call it before anything can detach
+     * the engine, with no lock held.
+     */
+    void discardHits(PtraceContext ctx) {
+        discardHits(ctx, HIT_SETTLE_NANOS);
+    }
+
+    /** {@link #discardHits(PtraceContext)} waiting at most {@code waitNanos} (0 once the engine is gone: no callback will come). */
+    void discardHits(PtraceContext ctx, long waitNanos) {
+        DebugSlots d = slots.get();
+        if (d == null) return;
+        long deadline = System.nanoTime() + waitNanos;
+        while (!d.discardHits(ctx.task, ctx) && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(20_000);
         }
     }
 

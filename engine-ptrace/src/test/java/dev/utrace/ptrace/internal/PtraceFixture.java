@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The ptrace engine over the real core on the real simulated machine, wired as DS would, without OSGi. */
 abstract class PtraceFixture {
     static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /** Where {@link #pageProgram}s map their page. */
+    static final long PAGE = 0x1000_0000L;
 
     @TempDir
     Path programs;
@@ -44,7 +46,7 @@ abstract class PtraceFixture {
         sim = new SimKernel(TraceHooks.NONE, programs);
         core = new UtraceCore(sim);
         sim.setHooks(core);
-        ptrace = new PtraceService(core.facade("ptrace"), sim, null);
+        ptrace = new PtraceService(core.facade("ptrace"), sim, sim); // the machine's debug slots too
         tracer = ptrace.open("test");
         program("spin", """
                 # Spins forever.
@@ -150,13 +152,28 @@ abstract class PtraceFixture {
      * that does so is a signal-delivery stop for the tracer first (as on Linux), which this passes on.
      */
     int spawnSeized(String program, int options, String... args) {
+        int pid = seizedAtStart(program, options, args);
+        tracer.cont(pid, 0);
+        return pid;
+    }
+
+    /**
+     * Spawns {@code program} seized with {@code options}, held in the signal-delivery stop of the
+     * SIGCONT that would let it run, before its first instruction: the place to set up what it
+     * should meet (debug registers, memory) before {@code cont}.
+     */
+    int seizedAtStart(String program, int options, String... args) {
         int pid = sim.spawn(program, List.of(args), true);
         await("stopped", () -> state(pid) == TaskState.STOPPED);
         tracer.seize(pid, options);
         sim.kill(pid, dev.utrace.api.task.Signals.SIGCONT);
         assertStop(next(pid), WaitResult.Kind.SIGNAL_STOP, dev.utrace.api.task.Signals.SIGCONT);
-        tracer.cont(pid, 0);
         return pid;
+    }
+
+    /** A program {@code name} that maps a page at {@link #PAGE} (to watch), then runs {@code body}. */
+    void pageProgram(String name, String... body) {
+        program(name, "    mmap " + PAGE + ", 4096\n" + String.join("\n", body) + "\n");
     }
 
     /** The context of tracee {@code pid} on the test tracer's list. */
