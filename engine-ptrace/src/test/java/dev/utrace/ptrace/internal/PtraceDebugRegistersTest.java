@@ -44,6 +44,16 @@ class PtraceDebugRegistersTest extends PtraceFixture {
         return tracer.peekUser(pid, reg.userOffset());
     }
 
+    /** Seizes {@code program} at its start, watches 4 bytes at {@link #PAGE} with DR0 for {@code rw}, lets it run to the first hit's SIGTRAP stop. */
+    int stoppedAtFirstHit(String program, int options, int rw) {
+        int pid = seizedAtStart(program, options);
+        pokeDr(pid, Reg.DR0, PAGE);
+        pokeDr(pid, Reg.DR7, dr7(0, rw, 4));
+        tracer.cont(pid, 0);
+        assertStop(next(pid), Kind.SIGNAL_STOP, Signals.SIGTRAP);
+        return pid;
+    }
+
     List<SlotInfo> slotsOf(int pid) {
         Task t = sim.findTask(pid);
         return t == null ? List.of() : sim.slots(t);
@@ -113,11 +123,7 @@ class PtraceDebugRegistersTest extends PtraceFixture {
     @DisplayName("R-HBP-2: PTRACE_DETACH removes the tracer's watchpoints; the program's later writes do not trap")
     void detachRemovesWatchpoints() {
         pageProgram("w", "    store4 " + PAGE + ", 7", "    store4 " + PAGE + ", 8", "    exit 0");
-        int pid = seizedAtStart("w", 0);
-        pokeDr(pid, Reg.DR0, PAGE);
-        pokeDr(pid, Reg.DR7, dr7(0, READ_WRITE, 4));
-        tracer.cont(pid, 0);
-        assertStop(next(pid), Kind.SIGNAL_STOP, Signals.SIGTRAP);
+        int pid = stoppedAtFirstHit("w", 0, READ_WRITE);
         assertEquals(1, slotsOf(pid).size());
         tracer.detach(pid, 0);
         assertEquals(List.of(), slotsOf(pid), "detach freed the slot");
@@ -129,11 +135,7 @@ class PtraceDebugRegistersTest extends PtraceFixture {
     @DisplayName("R-HBP-1: at exec the tracer's watchpoints go (DR7 reads 0, the slot is free) and the new image runs untrapped")
     void execDropsWatchpoints() {
         pageProgram("w", "    store4 " + PAGE + ", 7", "    exec \"hello\"", "    exit 1");
-        int pid = seizedAtStart("w", PtraceOptions.TRACEEXEC);
-        pokeDr(pid, Reg.DR0, PAGE);
-        pokeDr(pid, Reg.DR7, dr7(0, WRITE, 4));
-        tracer.cont(pid, 0);
-        assertStop(next(pid), Kind.SIGNAL_STOP, Signals.SIGTRAP);
+        int pid = stoppedAtFirstHit("w", PtraceOptions.TRACEEXEC, WRITE);
         tracer.cont(pid, 0);
         assertEquals(WaitResult.EVENT_EXEC, next(pid).event());
         assertEquals(0, peekDr(pid, Reg.DR7));
@@ -152,12 +154,8 @@ class PtraceDebugRegistersTest extends PtraceFixture {
     @DisplayName("R-HBP-1: at exit the tracer's watchpoints go before the tracer hears of the death")
     void exitDropsWatchpoints() {
         pageProgram("w", "    store4 " + PAGE + ", 7", "    exit 3");
-        int pid = seizedAtStart("w", PtraceOptions.TRACEEXIT);
-        pokeDr(pid, Reg.DR0, PAGE);
-        pokeDr(pid, Reg.DR7, dr7(0, WRITE, 4));
+        int pid = stoppedAtFirstHit("w", PtraceOptions.TRACEEXIT, WRITE);
         Task task = sim.findTask(pid);
-        tracer.cont(pid, 0);
-        assertStop(next(pid), Kind.SIGNAL_STOP, Signals.SIGTRAP);
         tracer.cont(pid, 0);
         assertEquals(WaitResult.EVENT_EXIT, next(pid).event());
         assertEquals(List.of(), sim.slots(task), "removed in the exit hook");
@@ -172,11 +170,7 @@ class PtraceDebugRegistersTest extends PtraceFixture {
     @DisplayName("R-HBP-2: a tracer that exits while its tracee sits in the stop for its watchpoint's trap or its single-step does not leave that SIGTRAP to kill the program")
     void tracerExitsInItsTrapStop() {
         pageProgram("w", "    store4 " + PAGE + ", 7", "    store4 " + PAGE + ", 8", "    exit 0");
-        int watched = seizedAtStart("w", 0);
-        pokeDr(watched, Reg.DR0, PAGE);
-        pokeDr(watched, Reg.DR7, dr7(0, WRITE, 4));
-        tracer.cont(watched, 0);
-        assertStop(next(watched), Kind.SIGNAL_STOP, Signals.SIGTRAP);
+        int watched = stoppedAtFirstHit("w", 0, WRITE);
         assertEquals(Signals.TRAP_HWBKPT, tracer.getSigInfo(watched).code);
         int stepped = seizedAtStart("w", 0);
         tracer.singlestep(stepped, 0);
