@@ -604,32 +604,50 @@ final class Session implements PtraceSession {
      * never asked for that one and would die of it, so it is dropped.
      */
     private void detachImplicitly(PtraceContext ctx, int signal) {
-        boolean stoppedNow;
         boolean dead;
-        boolean tracersTrap;
         lock.lock();
         try {
-            stoppedNow = ctx.stopped;
             dead = ctx.dead;
-            tracersTrap = ctx.signalHeld && ctx.resumeSignal == Signals.SIGTRAP && ctx.siginfo != null
-                    && ctx.siginfo.signo == Signals.SIGTRAP
-                    && (ctx.siginfo.code == Signals.TRAP_HWBKPT || ctx.siginfo.code == Signals.TRAP_TRACE);
         } finally {
             lock.unlock();
         }
         if (ctx.has(PtraceOptions.EXITKILL) && !dead) processes().signal(ctx.task, Signals.SIGKILL);
-        if (stoppedNow && !dead && parked(ctx)) {
+        // Watchpoints first, while the engine is surely still attached: once it is detached (by
+        // us, or by itself in a callback) a trap of a claim still installed would reach the
+        // program. Afterwards no trap of ours can stop the tracee any more.
+        service.debugRegisters().dropAll(ctx);
+        service.debugRegisters().discardHits(ctx);
+        boolean stoppedNow;
+        boolean tracersTrap;
+        boolean viaCallback = false;
+        lock.lock();
+        try {
+            stoppedNow = ctx.stopped && !ctx.dead;
+            tracersTrap = ctx.signalHeld && ctx.resumeSignal == Signals.SIGTRAP && ctx.siginfo != null
+                    && ctx.siginfo.signo == Signals.SIGTRAP
+                    && (ctx.siginfo.code == Signals.TRAP_HWBKPT || ctx.siginfo.code == Signals.TRAP_TRACE);
+            if (!stoppedNow && signal < 0 && ctx.signalHeld && !ctx.dead) {
+                // Resumed with a signal its REPORT pass has yet to deliver (a cont with a signal
+                // a moment ago): that pass delivers it and detaches, as from a stop. Detaching
+                // here would lose the signal the tracer chose.
+                viaCallback = true;
+                ctx.detaching = true;
+                ctx.resume = ResumeAction.RESUME;
+                ctx.syscallTrace = false;
+                ctx.interruptPending = false;
+                ctx.listening = false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (stoppedNow && parked(ctx)) {
             detachStopped(ctx, signal < 0 && tracersTrap ? 0 : signal);
             return;
         }
-        // Watchpoints first, while the engine is surely still attached: once it is detached (by
-        // us, or by itself in a callback) a trap of a claim still installed would reach the program.
-        service.debugRegisters().dropAll(ctx);
-        service.debugRegisters().discardHits(ctx);
         Engine ref = unlist(ctx);
         if (ref == null) return;
         try {
-            utrace().control(ctx.task, ref, ResumeAction.DETACH);
+            if (!viaCallback) utrace().control(ctx.task, ref, ResumeAction.DETACH);
             ctx.link.unlink(); // a zombie goes on to its real parent (or is reaped here)
         } finally {
             ref.put();

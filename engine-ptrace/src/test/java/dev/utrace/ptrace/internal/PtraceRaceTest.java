@@ -67,6 +67,23 @@ class PtraceRaceTest extends PtraceFixture {
     }
 
     @Test
+    @DisplayName("R-SIG-4 race: a tracer that exits right after resuming with a signal: the tracee gets that signal, whether its REPORT pass ran before or after the exit")
+    void tracerExitsRightAfterInjectingASignal() {
+        int rounds = Math.max(20, ITERATIONS / 5);
+        for (int i = 0; i < rounds; i++) {
+            tracer = ptrace.open("round " + i);
+            int pid = spawnSeized("idle", 0);
+            sim.kill(pid, Signals.SIGUSR1);
+            assertStop(next(pid), Kind.SIGNAL_STOP, Signals.SIGUSR1);
+            tracer.cont(pid, Signals.SIGUSR1); // delivered by the tracee's next REPORT pass
+            tracer.close();
+            assertEquals(dev.utrace.sim.WaitStatus.signaled(Signals.SIGUSR1, false), exitOf(pid),
+                    "round " + i + ": the signal the tracer injected");
+        }
+        await("every context released", () -> ptrace.releases.get() == rounds);
+    }
+
+    @Test
     @DisplayName("R-REL-3 race: a tracer blocked in wait on the leader while a non-leader execs sees the exec under the leader's pid")
     void waitRacingMultithreadedExec() throws Exception {
         int rounds = Math.max(10, ITERATIONS / 5);
