@@ -135,6 +135,19 @@ final class AddressSpace {
 
     /** Reads {@code length} (1, 2, 4, 8) bytes little-endian. */
     long read(long address, int length) {
+        if (onePage(address, length)) {
+            // The common case (every aligned access): one region and one page lookup, not one per byte.
+            Region r = region(address);
+            byte[] p = pages.get(address / PAGE);
+            long v = 0;
+            if (p != null) {
+                int off = (int) (address & (PAGE - 1));
+                for (int i = 0; i < length; i++) v |= (p[off + i] & 0xffL) << (8 * i);
+            } else {
+                for (int i = 0; i < length; i++) v |= (unmaterialised(r, address + i) & 0xffL) << (8 * i);
+            }
+            return v;
+        }
         long v = 0;
         for (int i = 0; i < length; i++) v |= (readByte(address + i) & 0xffL) << (8 * i);
         return v;
@@ -142,11 +155,22 @@ final class AddressSpace {
 
     /** Writes the low {@code length} bytes of {@code value} little-endian; nothing is written if any byte faults. */
     void write(long address, int length, long value) {
+        if (onePage(address, length)) {
+            region(address); // mappings are whole pages: the page is mapped or not
+            byte[] p = page(address);
+            int off = (int) (address & (PAGE - 1));
+            for (int i = 0; i < length; i++) p[off + i] = (byte) (value >>> (8 * i));
+            return;
+        }
         for (int i = 0; i < length; i++) region(address + i);
         for (int i = 0; i < length; i++) {
             long a = address + i;
             page(a)[(int) (a & (PAGE - 1))] = (byte) (value >>> (8 * i));
         }
+    }
+
+    private static boolean onePage(long address, int length) {
+        return (address & -PAGE) == ((address + length - 1) & -PAGE);
     }
 
     /** Reads a NUL-terminated string of at most {@code max} bytes. */
@@ -169,11 +193,18 @@ final class AddressSpace {
         Region r = region(a);
         byte[] p = pages.get(a / PAGE);
         if (p != null) return p[(int) (a & (PAGE - 1))];
+        return unmaterialised(r, a);
+    }
+
+    /** A byte of a page not yet materialised: from the mapping's initial image, else 0. */
+    private static byte unmaterialised(Region r, long a) {
         long off = a - r.start;
         return r.image != null && off < r.image.length ? r.image[(int) off] : 0;
     }
 
     private byte[] page(long a) {
+        byte[] present = pages.get(a / PAGE);
+        if (present != null) return present; // no capturing lambda on the hot path
         return pages.computeIfAbsent(a / PAGE, k -> {
             byte[] p = new byte[PAGE];
             Region r = region(a);

@@ -31,6 +31,23 @@ class AddressSpace_MappingTest {
     }
 
     @Test
+    void anAccessAcrossTwoPagesReadsAndWritesBoth() {
+        AddressSpace mm = new AddressSpace();
+        byte[] image = new byte[8192];
+        image[4094] = 0x11;
+        image[4097] = 0x22;
+        mm.map(0x4000, 8192, image, "two pages");
+        // Neither page materialised yet: both halves come from the image.
+        assertEquals(0x0000_2200_0011_0000L, mm.read(0x4ffc, 8));
+        mm.write(0x5000, 1, 0x33); // the second page materialised, the first not
+        assertEquals(0x0000_2233_0011_0000L, mm.read(0x4ffc, 8));
+        mm.write(0x4ffc, 8, 0x0807_0605_0403_0201L);
+        assertEquals(0x0403_0201L, mm.read(0x4ffc, 4));
+        assertEquals(0x0807_0605L, mm.read(0x5000, 4));
+        assertEquals(0x0807_0605_0403_0201L, mm.read(0x4ffc, 8));
+    }
+
+    @Test
     void forkCopiesAreIndependentAndOverlapsAreRefused() {
         AddressSpace mm = new AddressSpace();
         mm.map(0x1000, 4096, null, "a");
