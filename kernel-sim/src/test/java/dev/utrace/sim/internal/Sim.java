@@ -62,14 +62,14 @@ final class Sim implements AutoCloseable {
 
     /** The task that first reported an event under {@code tid} (it may be gone by now). */
     SimTask firstWithTid(int tid) {
-        return (SimTask) hooks.events.stream().filter(e -> e.tid() == tid).findFirst()
+        return (SimTask) hooks.events().stream().filter(e -> e.tid() == tid).findFirst()
                 .orElseThrow(() -> new AssertionError("no event from " + tid)).task();
     }
 
     WaitStatus waitExit(int pid) {
         try {
             return machine.waitExit(pid, PATIENCE).orElseThrow(() -> new AssertionError("pid " + pid + " did not exit; events: "
-                    + hooks.events));
+                    + hooks.events()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
