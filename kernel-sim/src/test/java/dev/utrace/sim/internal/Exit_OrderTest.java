@@ -70,7 +70,7 @@ class Exit_OrderTest {
             int pid = sim.spawn("lead");
             assertEquals(WaitStatus.exited(5), sim.waitExit(pid), "the leader's own code, not the last thread's");
             sim.deaths(2);
-            RecordingHooks.Event leaderDeath = sim.hooks.events.stream()
+            RecordingHooks.Event leaderDeath = sim.hooks.events().stream()
                     .filter(e -> e.hook().equals("death") && e.tid() == pid).findFirst().orElseThrow();
             assertEquals("groupDead=false signal=17", leaderDeath.detail());
         }

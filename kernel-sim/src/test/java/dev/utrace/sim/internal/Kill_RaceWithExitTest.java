@@ -39,7 +39,7 @@ class Kill_RaceWithExitTest {
             }
             sim.deaths(n);
             Map<Object, List<String>> perTask = new HashMap<>();
-            for (RecordingHooks.Event e : sim.hooks.events) {
+            for (RecordingHooks.Event e : sim.hooks.events()) {
                 if (e.hook().equals("exit") || e.hook().equals("death") || e.hook().equals("releaseTask")) {
                     perTask.computeIfAbsent(e.task(), k -> new java.util.ArrayList<>()).add(e.hook());
                 }

@@ -24,7 +24,7 @@ class MtExec_LeaderTest {
             assertEquals("after exec: pid " + pid + " tid " + pid + " arg 7\n", sim.machine.console(pid));
             assertEquals(4, sim.deaths(4).size(), "three threads, then the exec'ed program");
             for (RecordingHooks.Event d : sim.hooks.of("death")) {
-                if (d.task() != leader) assertTrue(sim.hooks.events.indexOf(d) < sim.hooks.events.indexOf(exec));
+                if (d.task() != leader) assertTrue(sim.hooks.events().indexOf(d) < sim.hooks.events().indexOf(exec));
             }
             assertEquals(3, sim.hooks.of("fatalSignal").size(), "de_thread sent SIGKILL to each other thread");
         }

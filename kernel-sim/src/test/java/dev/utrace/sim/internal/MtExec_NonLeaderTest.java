@@ -33,7 +33,7 @@ class MtExec_NonLeaderTest {
             assertEquals(TaskState.DEAD, leaderReap.state());
             assertNotEquals(pid, leaderReap.tid(), "the old leader got the exec'ing thread's old tid");
             List<String> names = sim.hooks.names(execer);
-            assertTrue(sim.hooks.events.indexOf(leaderReap) < sim.hooks.events.indexOf(exec), "reap before the exec report");
+            assertTrue(sim.hooks.events().indexOf(leaderReap) < sim.hooks.events().indexOf(exec), "reap before the exec report");
             assertTrue(names.contains("exec"));
 
             List<RecordingHooks.Event> deaths = sim.deaths(5);

@@ -18,7 +18,7 @@ class Orphan_ReapTest {
             Sim.await("init adopts the orphan", () -> sim.machine.info(kid).ppid() == 1);
             sim.machine.kill(kid, dev.utrace.api.task.Signals.SIGUSR1);
             assertEquals(WaitStatus.signaled(dev.utrace.api.task.Signals.SIGUSR1, false), sim.waitExit(kid));
-            RecordingHooks.Event reap = sim.hooks.events.stream()
+            RecordingHooks.Event reap = sim.hooks.events().stream()
                     .filter(e -> e.hook().equals("releaseTask") && e.tid() == kid).findFirst().orElseThrow();
             assertSame(sim.kernel.init.thread, reap.thread());
         }

@@ -81,7 +81,7 @@ class ProgramParser_SyntaxTest {
                     + ProgramParser.mnemonics(), e.getMessage());
             assertInstanceOf(ProgramSyntaxException.class, e.getCause());
             assertEquals(before, sim.machine.tasks().size());
-            assertTrue(sim.hooks.events.isEmpty(), sim.hooks.events.toString());
+            assertTrue(sim.hooks.events().isEmpty(), sim.hooks.events().toString());
             ProgramInfo info = sim.machine.programs().stream().filter(p -> p.name().equals("bad")).findFirst().orElseThrow();
             assertTrue(info.description().startsWith("does not load: bad.prog:3:1"), info.description());
         }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -62,18 +63,41 @@ final class Sim implements AutoCloseable {
 
     /** The task that first reported an event under {@code tid} (it may be gone by now). */
     SimTask firstWithTid(int tid) {
-        return (SimTask) hooks.events.stream().filter(e -> e.tid() == tid).findFirst()
+        return (SimTask) hooks.events().stream().filter(e -> e.tid() == tid).findFirst()
                 .orElseThrow(() -> new AssertionError("no event from " + tid)).task();
     }
 
     WaitStatus waitExit(int pid) {
         try {
-            return machine.waitExit(pid, PATIENCE).orElseThrow(() -> new AssertionError("pid " + pid + " did not exit; events: "
-                    + hooks.events));
+            return machine.waitExit(pid, PATIENCE).orElseThrow(() -> new AssertionError("pid " + pid + " did not exit; "
+                    + stuck(pid)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * What a process that did not exit is doing: each of its tasks with its machine state, its
+     * Java thread's state (BLOCKED, WAITING, ...; read without disturbing the thread) and its events.
+     */
+    private String stuck(int pid) {
+        SimTask found = kernel.find(pid);
+        if (found == null) return "no task " + pid + " any more";
+        List<SimTask> tasks = new ArrayList<>();
+        kernel.lock.lock();
+        try {
+            for (SimTask q = found.proc.firstThread; q != null; q = q.groupNext) tasks.add(q);
+        } finally {
+            kernel.lock.unlock();
+        }
+        StringBuilder sb = new StringBuilder("its tasks:");
+        for (SimTask q : tasks) {
+            Thread th = q.thread;
+            sb.append("\n  ").append(q).append(" fatal=").append(q.fatal).append(" thread=")
+                    .append(th == null ? "none" : th.getState()).append(' ').append(hooks.of(q));
+        }
+        return sb.toString();
     }
 
     /**

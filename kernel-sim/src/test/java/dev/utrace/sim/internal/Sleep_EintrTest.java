@@ -38,7 +38,7 @@ class Sleep_EintrTest {
             sim.waitExit(pid);
             List<String> entries = sim.hooks.of("syscallEntry").stream().map(RecordingHooks.Event::detail)
                     .filter(d -> d.startsWith("nr=35")).toList();
-            assertEquals(2, entries.size(), "the sleep was restarted: " + sim.hooks.events);
+            assertEquals(2, entries.size(), "the sleep was restarted: " + sim.hooks.events());
             assertTrue(sim.hooks.of("getSignal").size() >= 1, "the wake-up went through signal delivery");
             List<String> exits = sim.hooks.of("syscallExit").stream().map(RecordingHooks.Event::detail)
                     .filter(d -> d.startsWith(SLEEP)).toList();
