@@ -96,4 +96,16 @@ public final class Results {
             return pid + " " + (status != null ? status : "still running after " + timeoutMillis + " ms");
         }
     }
+
+    /** {@code completions}: the completion script of each started bundle that ships one, and what became of it. */
+    public record Completions(List<CompletionScript> scripts) {
+        @Override
+        public String toString() {
+            return scripts.size() + (scripts.size() == 1 ? " completion script" : " completion scripts");
+        }
+    }
+
+    /** One bundle's completion script: loaded now, loaded before in this session, missing or failed. */
+    public record CompletionScript(String bundle, String script, String state) {
+    }
 }

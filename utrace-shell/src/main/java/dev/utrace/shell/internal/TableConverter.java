@@ -4,6 +4,8 @@ import dev.utrace.shell.format.Table;
 
 import dev.utrace.api.Event;
 import dev.utrace.api.EngineInfo;
+import dev.utrace.shell.internal.Results.CompletionScript;
+import dev.utrace.shell.internal.Results.Completions;
 import dev.utrace.shell.internal.Results.ConsoleText;
 import dev.utrace.shell.internal.Results.EngineRow;
 import dev.utrace.shell.internal.Results.Engines;
@@ -54,8 +56,15 @@ public final class TableConverter implements Converter {
             case Engines e -> engines(e);
             case Waited w -> new Table(">PID", "STATUS")
                     .row(w.pid(), w.ended() ? w.status() : "still running after " + w.timeoutMillis() + " ms").toString();
+            case Completions c -> completions(c);
             default -> target.toString();
         };
+    }
+
+    private static String completions(Completions c) {
+        Table table = new Table("BUNDLE", "SCRIPT", "STATE");
+        for (CompletionScript s : c.scripts()) table.row(s.bundle(), s.script(), s.state());
+        return table.toString();
     }
 
     private static String part(Object target) {
@@ -68,6 +77,8 @@ public final class TableConverter implements Converter {
             case Programs p -> Integer.toString(p.programs().size());
             case Engines e -> Integer.toString(e.engines().size());
             case Waited w -> Integer.toString(w.pid());
+            case Completions c -> Integer.toString(c.scripts().size());
+            case CompletionScript s -> s.bundle();
             default -> target.toString();
         };
     }

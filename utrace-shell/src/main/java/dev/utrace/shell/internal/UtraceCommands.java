@@ -1,5 +1,6 @@
 package dev.utrace.shell.internal;
 
+import org.osgi.annotation.bundle.Header;
 import dev.utrace.shell.format.UsageError;
 
 import dev.utrace.api.EngineInfo;
@@ -34,6 +35,7 @@ import org.osgi.service.component.annotations.Reference;
  * {@link IllegalArgumentException} saying what was wrong and how to call the command, which
  * Gogo prints; it is checked before anything is done, so nothing changes.
  */
+@Header(name = "Utrace-Completion", value = "utrace-completion.gosh") // utrace:completions loads it into each shell session
 @Component(service = UtraceCommands.class, property = {
         "osgi.command.scope=utrace",
         "osgi.command.function=ps", "osgi.command.function=spawn", "osgi.command.function=kill",

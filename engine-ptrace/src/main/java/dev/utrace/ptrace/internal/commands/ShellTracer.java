@@ -1,5 +1,6 @@
 package dev.utrace.ptrace.internal.commands;
 
+import org.osgi.annotation.bundle.Header;
 import dev.utrace.ptrace.Ptrace;
 import dev.utrace.ptrace.PtraceException;
 import dev.utrace.ptrace.PtraceSession;
@@ -24,6 +25,7 @@ import org.osgi.service.component.annotations.Reference;
  * <p>Immediate: it holds the session, and a delayed component would be deactivated whenever
  * its last user let go.
  */
+@Header(name = "Utrace-Completion", value = "ptrace-completion.gosh") // utrace:completions loads it into each shell session
 @Component(service = ShellTracer.class, immediate = true,
         property = "service.description=The shell's ptrace tracer, shared by the ptrace: commands")
 public final class ShellTracer {

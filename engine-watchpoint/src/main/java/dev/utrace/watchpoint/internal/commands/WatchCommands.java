@@ -1,5 +1,6 @@
 package dev.utrace.watchpoint.internal.commands;
 
+import org.osgi.annotation.bundle.Header;
 import dev.utrace.shell.format.UsageError;
 
 import dev.utrace.api.hw.Access;
@@ -28,6 +29,7 @@ import org.osgi.service.component.annotations.Reference;
  * checked before the service is asked, and the service's own refusals (which change nothing)
  * are shown the same way, with the machine's errno.
  */
+@Header(name = "Utrace-Completion", value = "watch-completion.gosh") // utrace:completions loads it into each shell session
 @Component(service = WatchCommands.class, property = {
         "osgi.command.scope=watch",
         "osgi.command.function=add", "osgi.command.function=rm", "osgi.command.function=list",
