@@ -31,7 +31,6 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -42,7 +41,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * follow setting; a change to the file reaches new traces the same way.
  */
 @RunWith(PaxExam.class)
-@ExamReactorStrategy(PerMethod.class)
+@ExamReactorStrategy(PerMethodPortableFailures.class)
 public class PassiveConfig_IT {
     private static final String PID = "dev.utrace.passive";
 

@@ -23,7 +23,6 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -36,7 +35,7 @@ import org.osgi.framework.FrameworkUtil;
  * them at once; the sleeping ones would when they wake), and the tasks run on.
  */
 @RunWith(PaxExam.class)
-@ExamReactorStrategy(PerMethod.class)
+@ExamReactorStrategy(PerMethodPortableFailures.class)
 public class PassiveEngine_IT {
     private static final String BSN = "dev.utrace.engine-passive";
     private static final int TASKS = 1000;

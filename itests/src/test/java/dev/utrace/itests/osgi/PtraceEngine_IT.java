@@ -44,7 +44,6 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -62,7 +61,7 @@ import org.osgi.util.tracker.ServiceTracker;
  * still holds answers every request with ESRCH "engine unloaded".
  */
 @RunWith(PaxExam.class)
-@ExamReactorStrategy(PerMethod.class)
+@ExamReactorStrategy(PerMethodPortableFailures.class)
 public class PtraceEngine_IT {
     private static final String BSN = "dev.utrace.engine-ptrace";
     /** Tasks of each kind; half of each are left stopped (in a SIGSTOP or a syscall stop), half running. */

@@ -21,7 +21,6 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -30,7 +29,7 @@ import org.osgi.framework.BundleContext;
  * Converter.
  */
 @RunWith(PaxExam.class)
-@ExamReactorStrategy(PerMethod.class)
+@ExamReactorStrategy(PerMethodPortableFailures.class)
 public class ShellCommands_IT {
     @Inject
     BundleContext context;

@@ -35,7 +35,6 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -49,7 +48,7 @@ import org.osgi.util.tracker.ServiceTracker;
  * watched thread), no engine of the bundle is left, and every task runs on, the stopped one too.
  */
 @RunWith(PaxExam.class)
-@ExamReactorStrategy(PerMethod.class)
+@ExamReactorStrategy(PerMethodPortableFailures.class)
 public class WatchpointEngine_IT {
     private static final String BSN = "dev.utrace.engine-watchpoint";
     private static final long PAGE = 0x1000_0000L;
