@@ -85,7 +85,8 @@ public class ShellCommands_IT {
     public void badArgumentsAreRefusedWithUsageAndChangeNothing() throws Exception {
         openSession();
         run("utrace:spawn idle");
-        String before = run("utrace:ps");
+        // Compared whole, state included, once idle is paused: just spawned, it may still be running.
+        String before = awaitIdlePaused();
         assertRefused("utrace:kill 42", "no task with pid 42; ps lists the live ones\nusage: utrace:kill <pid> [signal]");
         assertRefused("utrace:kill 2 NOPE", "unknown signal 'NOPE'");
         assertRefused("utrace:spawn nosuch", "no program named 'nosuch'");
@@ -109,6 +110,17 @@ public class ShellCommands_IT {
             assertTrue(e.getMessage(), e.getMessage().contains("\nusage: utrace:"));
         } catch (Exception e) {
             throw new AssertionError(line + " failed with " + e, e);
+        }
+    }
+
+    /** {@code utrace:ps} once the idle task, pid 2, sleeps in its {@code pause}. */
+    private String awaitIdlePaused() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (;;) {
+            String ps = run("utrace:ps");
+            if (ps.matches("(?s).*\n  2     2     1  SLEEPING +1  idle(\n.*)?")) return ps;
+            if (System.nanoTime() - deadline > 0) fail("idle never paused:\n" + ps); // a liveness bound
+            Thread.sleep(10);
         }
     }
 
