@@ -5,6 +5,7 @@ import dev.utrace.api.ResumeAction;
 import dev.utrace.api.hw.Watchpoint;
 import dev.utrace.api.proc.TraceLink;
 import dev.utrace.api.task.SignalInfo;
+import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,6 +88,15 @@ final class PtraceContext {
 
     boolean has(int option) {
         return (options & option) != 0;
+    }
+
+    /**
+     * Whether the signal held for the tracer is a trap the tracer itself caused (its watchpoint
+     * or its single-step), still to be delivered as it stopped. Guarded by the session lock.
+     */
+    boolean holdsTracersTrap() {
+        return signalHeld && resumeSignal == Signals.SIGTRAP && siginfo != null && siginfo.signo == Signals.SIGTRAP
+                && (siginfo.code == Signals.TRAP_HWBKPT || siginfo.code == Signals.TRAP_TRACE);
     }
 
     @Override

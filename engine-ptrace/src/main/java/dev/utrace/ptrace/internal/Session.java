@@ -623,9 +623,7 @@ final class Session implements PtraceSession {
         lock.lock();
         try {
             stoppedNow = ctx.stopped && !ctx.dead;
-            tracersTrap = ctx.signalHeld && ctx.resumeSignal == Signals.SIGTRAP && ctx.siginfo != null
-                    && ctx.siginfo.signo == Signals.SIGTRAP
-                    && (ctx.siginfo.code == Signals.TRAP_HWBKPT || ctx.siginfo.code == Signals.TRAP_TRACE);
+            tracersTrap = ctx.holdsTracersTrap();
             if (!stoppedNow && signal < 0 && ctx.signalHeld && !ctx.dead) {
                 // Resumed with a signal its REPORT pass has yet to deliver (a cont with a signal
                 // a moment ago): that pass delivers it and detaches, as from a stop. Detaching

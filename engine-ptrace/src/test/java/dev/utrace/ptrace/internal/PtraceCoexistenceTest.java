@@ -114,7 +114,7 @@ class PtraceCoexistenceTest extends PtraceFixture {
 
             // 4. ptrace's own watchpoint on the same word shares the watch engine's slot; each owner gets the hit.
             tracer.pokeUser(pid, Reg.DR0.userOffset(), PAGE);
-            tracer.pokeUser(pid, Reg.DR7.userOffset(), PtraceDebugRegistersTest.dr7(0, PtraceDebugRegistersTest.WRITE, 8));
+            tracer.pokeUser(pid, Reg.DR7.userOffset(), dr7(0, WRITE, 8));
             List<SlotInfo> slots = sim.slots(task);
             assertEquals(1, slots.size(), slots::toString);
             assertEquals(2, slots.getFirst().claims().size(), slots::toString);
@@ -176,7 +176,7 @@ class PtraceCoexistenceTest extends PtraceFixture {
             assertEquals(Signals.SIGCONT, next(pid).signal());
             if (w == null) w = watch.add(pid, PAGE, 4, Access.WRITE, Scope.THREAD, false);
             tracer.pokeUser(pid, Reg.DR1.userOffset(), PAGE + 4);
-            tracer.pokeUser(pid, Reg.DR7.userOffset(), PtraceDebugRegistersTest.dr7(1, PtraceDebugRegistersTest.WRITE, 4));
+            tracer.pokeUser(pid, Reg.DR7.userOffset(), dr7(1, WRITE, 4));
             assertEquals(List.of("watchpoint engine on " + pid, ctxOf(pid).toString()),
                     sim.slots(task).stream().map(sl -> sl.claims().getFirst().owner().toString()).toList());
 
@@ -215,13 +215,13 @@ class PtraceCoexistenceTest extends PtraceFixture {
             int pid = seizedAtStart("w", 0);
             Task task = sim.findTask(pid);
             for (int i = 0; i < 3; i++) watch.add(pid, PAGE + 8L * i, 8, Access.WRITE, Scope.THREAD, false);
-            long two = PtraceDebugRegistersTest.dr7(0, PtraceDebugRegistersTest.WRITE, 8) | PtraceDebugRegistersTest.dr7(1, PtraceDebugRegistersTest.WRITE, 8);
+            long two = dr7(0, WRITE, 8) | dr7(1, WRITE, 8);
             tracer.pokeUser(pid, Reg.DR0.userOffset(), PAGE + 64);
             tracer.pokeUser(pid, Reg.DR1.userOffset(), PAGE + 72);
             assertErrno("ENOSPC", () -> tracer.pokeUser(pid, Reg.DR7.userOffset(), two));
             assertEquals(0, tracer.peekUser(pid, Reg.DR7.userOffset()), "DR7 unchanged");
             assertEquals(3, sim.slots(task).size(), "no slot taken by the refused request");
-            tracer.pokeUser(pid, Reg.DR7.userOffset(), PtraceDebugRegistersTest.dr7(0, PtraceDebugRegistersTest.WRITE, 8));
+            tracer.pokeUser(pid, Reg.DR7.userOffset(), dr7(0, WRITE, 8));
             assertEquals(4, sim.slots(task).size());
             WatchpointException full = assertThrows(WatchpointException.class,
                     () -> watch.add(pid, PAGE + 80, 8, Access.WRITE, Scope.THREAD, false));

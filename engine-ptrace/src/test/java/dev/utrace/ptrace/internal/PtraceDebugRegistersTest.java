@@ -22,20 +22,6 @@ import org.junit.jupiter.api.Test;
  * the tracer's watchpoints go when it does (R-HBP-1/2).
  */
 class PtraceDebugRegistersTest extends PtraceFixture {
-    static final int WRITE = 1;
-    static final int READ_WRITE = 3;
-
-    /** DR7 enabling slot {@code i} (local enable) for {@code rw} (1 write, 3 read/write) of {@code length} bytes. */
-    static long dr7(int i, int rw, int length) {
-        long len = switch (length) {
-            case 1 -> 0;
-            case 2 -> 1;
-            case 8 -> 2;
-            default -> 3;
-        };
-        return (1L << (2 * i)) | ((long) rw << (16 + 4 * i)) | (len << (18 + 4 * i));
-    }
-
     void pokeDr(int pid, Reg reg, long value) {
         tracer.pokeUser(pid, reg.userOffset(), value);
     }

@@ -171,6 +171,21 @@ abstract class PtraceFixture {
         return pid;
     }
 
+    /** DR7 R/W bits: data writes; data reads and writes. */
+    static final int WRITE = 1;
+    static final int READ_WRITE = 3;
+
+    /** DR7 enabling slot {@code i} (local enable) for {@code rw} (1 write, 3 read/write) of {@code length} bytes. */
+    static long dr7(int i, int rw, int length) {
+        long len = switch (length) {
+            case 1 -> 0;
+            case 2 -> 1;
+            case 8 -> 2;
+            default -> 3;
+        };
+        return (1L << (2 * i)) | ((long) rw << (16 + 4 * i)) | (len << (18 + 4 * i));
+    }
+
     /** A program {@code name} that maps a page at {@link #PAGE} (to watch), then runs {@code body}. */
     void pageProgram(String name, String... body) {
         program(name, "    mmap " + PAGE + ", 4096\n" + String.join("\n", body) + "\n");
