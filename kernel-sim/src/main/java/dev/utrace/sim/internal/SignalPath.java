@@ -9,6 +9,7 @@ import dev.utrace.api.task.SigAction;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Signals.DefaultAction;
+import dev.utrace.api.task.TaskState;
 import dev.utrace.spi.TraceHooks;
 
 /**
@@ -164,8 +165,8 @@ final class SignalPath {
     }
 
     private static boolean wants(SimTask q, int sig) {
-        if (q.rawState() != dev.utrace.api.task.TaskState.RUNNING && q.rawState() != dev.utrace.api.task.TaskState.SLEEPING
-                && q.rawState() != dev.utrace.api.task.TaskState.STOPPED) {
+        if (q.rawState() != TaskState.RUNNING && q.rawState() != TaskState.SLEEPING
+                && q.rawState() != TaskState.STOPPED) {
             return false;
         }
         return sig == SIGKILL || (q.blocked & bit(sig)) == 0;
@@ -177,7 +178,10 @@ final class SignalPath {
         for (SimTask q = p.firstThread; chosen == null && group && q != null; q = q.groupNext) {
             if (wants(q, sig)) chosen = q;
         }
-        if (chosen == null) return;
+        if (chosen == null) {
+            if (sig == SIGKILL) killExiting(target, group, d);
+            return;
+        }
         DefaultAction a = Signals.defaultAction(sig);
         boolean fatal = p.handler(sig) == SigAction.SIG_DFL && (a == DefaultAction.TERM || a == DefaultAction.CORE);
         if (fatal && !p.groupExit && (target.blocked & bit(sig)) == 0 && !seeFatal
@@ -197,6 +201,18 @@ final class SignalPath {
         }
         chosen.setWork(SimTask.W_SIGPENDING);
         d.wake(chosen);
+    }
+
+    /**
+     * SIGKILL for threads that have begun to exit and that no live thread can take for them: it
+     * wakes one an engine holds in its exit report (R-STOP-6), so it goes on dying. It starts no
+     * group exit, so the exit status stays the one the exit already carries, as on Linux, where a
+     * thread in {@code do_exit} takes no new group signal.
+     */
+    private void killExiting(SimTask target, boolean group, Deferred d) {
+        for (SimTask q = group ? target.proc.firstThread : target; q != null; q = group ? q.groupNext : null) {
+            if (q.rawState() == TaskState.EXITING && !q.fatal) killThread(q, d);
+        }
     }
 
     /** {@code dequeue_signal}: SIGKILL first when the task is being killed, then its own queue, then the group's. */
