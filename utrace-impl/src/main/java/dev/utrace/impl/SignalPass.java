@@ -135,6 +135,7 @@ final class SignalPass {
             case STOP -> signr = Signals.SIGSTOP;
             case TSTP -> signr = Signals.SIGTSTP;
             case DELIVER -> {
+                if (info.signo != 0 && !Signals.valid(info.signo)) Hooks.warnBogusSigno(u, info);
                 signr = info.signo;
                 if (returnKa.handler == SigAction.SIG_DFL) {
                     if (signr == 0 || ignoredByDefault(signr)) return ignored(u, t, r, info, returnKa);
@@ -143,7 +144,7 @@ final class SignalPass {
                     // once the handler frame is set up.
                     if (r.action() != ResumeAction.RESUME) r.action(ResumeAction.INTERRUPT);
                     finishReport(u, r, true);
-                    if (SignalAction.isHold(r.result)) t.requeueSignal(info.copy());
+                    if (SignalAction.isHold(r.result)) pushBack(u, t, info);
                     return signr;
                 } else {
                     return ignored(u, t, r, info, returnKa);
@@ -155,8 +156,8 @@ final class SignalPass {
         }
         finishReport(u, r, true);
         returnKa.handler = SigAction.SIG_DFL;
-        if ((info.signo & 0x80) != 0) Hooks.warnBogusSigno(u, info);
-        if (SignalAction.isHold(r.result)) t.requeueSignal(info.copy());
+        if (info.signo != 0 && !Signals.valid(info.signo)) Hooks.warnBogusSigno(u, info);
+        if (SignalAction.isHold(r.result)) pushBack(u, t, info);
         return signr;
     }
 
@@ -171,8 +172,23 @@ final class SignalPass {
             returnKa.copyFrom(t.signalDisposition(Signals.SIGKILL));
             return Signals.SIGKILL;
         }
-        if (SignalAction.isHold(r.result)) t.requeueSignal(info.copy());
+        if (SignalAction.isHold(r.result)) pushBack(u, t, info);
         return -1;
+    }
+
+    /**
+     * {@code push_back_signal} (R-SIG-5): HOLD re-queues the signal in {@code info}. A report that
+     * carries no signal has nothing to hold, and the kernel ignores it; a number an engine made up
+     * is dropped with a warning. No engine answer may make the task less stable.
+     */
+    private static void pushBack(UtraceTask u, TracedTask t, SignalInfo info) {
+        if (info.signo == 0) return;
+        if (!Signals.valid(info.signo)) {
+            Callbacks.LOG.log(System.Logger.Level.WARNING, "an engine asked to hold signal " + info.signo + " on "
+                    + u.describe() + ", which is no signal (1.." + Signals.NSIG + "); dropped");
+            return;
+        }
+        t.requeueSignal(info.copy());
     }
 
     private static boolean ignoredByDefault(int signr) {
