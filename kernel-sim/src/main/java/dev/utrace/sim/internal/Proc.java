@@ -49,6 +49,12 @@ final class Proc {
     SimTask execer;
     int groupStopCount;
     int groupStopSignal;
+    /**
+     * Counts SIGCONTs sent to the group. A stop signal dequeued before a SIGCONT must not stop
+     * the group after it ({@code SIGNAL_STOP_DEQUEUED}): the delivery path compares the count it
+     * saw before dequeuing with the count when it starts the group stop.
+     */
+    long continues;
     boolean groupStopped;
     /** A CLD_STOPPED / CLD_CONTINUED notification still owed by get_signal ({@code SIGNAL_CLD_MASK}). */
     int cldFlags;

@@ -61,11 +61,13 @@ final class SignalDelivery {
         while (true) {
             int why;
             boolean stopOwed;
+            long continues;
             k.lock.lock();
             try {
                 why = p.cldFlags;
                 p.cldFlags = 0;
                 stopOwed = t.jobctlStopPending && !t.fatal;
+                continues = p.continues;
             } finally {
                 k.lock.unlock();
             }
@@ -75,7 +77,7 @@ final class SignalDelivery {
                 continue;
             }
             if (stopOwed) {
-                doSignalStop(t, 0);
+                doSignalStop(t, 0, continues);
                 continue;
             }
             // info is kept across rounds, as the kernel keeps its siginfo: after -1 it may hold
@@ -99,7 +101,7 @@ final class SignalDelivery {
             DefaultAction da = Signals.defaultAction(signr);
             if (da == DefaultAction.IGNORE || da == DefaultAction.CONTINUE) continue;
             if (da == DefaultAction.STOP) {
-                doSignalStop(t, info.signo == 0 ? signr : info.signo);
+                doSignalStop(t, info.signo == 0 ? signr : info.signo, continues);
                 continue;
             }
             int reported = info.signo == 0 ? signr : info.signo;
@@ -118,17 +120,22 @@ final class SignalDelivery {
 
     /**
      * {@code do_signal_stop}: join (or, with {@code signr} != 0, start) the group stop, tell the
-     * core (JCTL) and the parent, sleep until SIGCONT or SIGKILL, then let the core hold the task
-     * if it adopted the stop. Returns false if no stop happened (the group is exiting).
+     * core (JCTL), then stop, tell the parent, sleep until SIGCONT or SIGKILL, and let the core
+     * hold the task if it adopted the stop. As in Linux, the task is marked stopped only after
+     * its JCTL report: while engines' callbacks run it is running them, not stopped, so no one
+     * may treat it as quiescent (adopt the stop, detach an engine under a callback). A SIGCONT or
+     * SIGKILL during the report cancels the stop, and so does a SIGCONT sent since the stop
+     * signal was dequeued ({@code continuesSeen}, read before the dequeue). Returns false if no
+     * stop happened.
      */
-    boolean doSignalStop(SimTask t, int signr) {
+    boolean doSignalStop(SimTask t, int signr, long continuesSeen) {
         Proc p = t.proc;
-        int notify = 0;
+        int notify;
         Deferred d = new Deferred();
         k.lock.lock();
         try {
             if (!t.jobctlStopPending) {
-                if (signr == 0 || p.groupExit || t.fatal) return false;
+                if (signr == 0 || p.groupExit || t.fatal || p.continues != continuesSeen) return false;
                 p.groupStopSignal = signr;
                 p.groupStopCount = 0;
                 for (SimTask q = p.firstThread; q != null; q = q.groupNext) {
@@ -141,19 +148,29 @@ final class SignalDelivery {
                     }
                 }
             }
-            t.jobctlStopPending = false;
-            if (--p.groupStopCount == 0) {
-                p.groupStopped = true;
-                p.stopReportPending = true;
-                notify = Signals.CLD_STOPPED;
-            }
-            t.inJobctlStop = true;
+            // Still counted in the group stop while the engines hear of it, so that a SIGCONT
+            // or SIGKILL meanwhile cancels it (it clears jobctlStopPending).
+            notify = p.groupStopCount == 1 ? Signals.CLD_STOPPED : 0;
         } finally {
             k.lock.unlock();
             d.run();
         }
         k.hooks().jctl(t, Signals.CLD_STOPPED, notify);
-        if (notify != 0) notifyParentCldStop(p, Signals.CLD_STOPPED);
+        boolean last = false;
+        k.lock.lock();
+        try {
+            if (!t.jobctlStopPending || t.fatal) return true; // cancelled meanwhile: run the signal loop again
+            t.jobctlStopPending = false;
+            if (--p.groupStopCount == 0) {
+                p.groupStopped = true;
+                p.stopReportPending = true;
+                last = true;
+            }
+            t.inJobctlStop = true;
+        } finally {
+            k.lock.unlock();
+        }
+        if (last) notifyParentCldStop(p, Signals.CLD_STOPPED);
         t.waitFor(() -> !t.inJobctlStop, false, 0, TaskState.STOPPED);
         k.lock.lock();
         try {

@@ -114,6 +114,7 @@ final class SignalPath {
         if ((STOP_SIGNALS & bit(sig)) != 0) {
             flush(p, bit(SIGCONT));
         } else if (sig == SIGCONT) {
+            p.continues++;
             flush(p, STOP_SIGNALS);
             for (SimTask q = p.firstThread; q != null; q = q.groupNext) {
                 q.jobctlStopPending = false;
