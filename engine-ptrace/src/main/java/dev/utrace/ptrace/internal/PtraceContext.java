@@ -39,6 +39,8 @@ final class PtraceContext {
     int stopStatus;
     /** Whether {@code wait} has reported {@link #stopStatus}. */
     boolean reported;
+    /** Counts recorded stops, so a waiter can tell that the stop it found is still the one in force. */
+    long stopSeq;
     /** A signal-delivery stop's signal (the tracer may replace it); null in other stops. */
     SignalInfo siginfo;
     /** A signal held at a signal-delivery stop waits for the REPORT callback that delivers {@link #resumeSignal}. */

@@ -96,7 +96,6 @@ final class Session implements PtraceSession {
         }
         ctx.engine = engine;
         ctx.link = link;
-        boolean stoppedNow = false;
         lock.lock();
         try {
             if (closed) {
@@ -111,12 +110,12 @@ final class Session implements PtraceSession {
         utrace().setEvents(task, engine, PtraceOps.events(ctx));
         if (!seize) {
             if (processes().inGroupStop(task) && utrace().control(task, engine, ResumeAction.STOP) == Outcome.DONE) {
-                // Already in a group stop: it will not dequeue a SIGSTOP, so the tracer sees the stop it is in.
+                // Already in a group stop: as Linux does, it re-traps there and the tracer sees that
+                // stop first; the SIGSTOP below is a second stop, once a resume lets it dequeue it.
                 int sig = processes().groupStopSignal(task);
                 recordStop(ctx, PtraceOps.stopStatus(sig == 0 ? Signals.SIGSTOP : sig, 0));
-                stoppedNow = true;
             }
-            if (!stoppedNow) processes().signal(task, Signals.SIGSTOP);
+            processes().signal(task, Signals.SIGSTOP);
         }
     }
 
@@ -217,6 +216,7 @@ final class Session implements PtraceSession {
         ctx.stopped = true;
         ctx.stopStatus = status;
         ctx.reported = false;
+        ctx.stopSeq++;
         if (!ctx.signalHeld) ctx.siginfo = null; // only a signal-delivery stop has a siginfo
         changed.signalAll();
     }
@@ -267,58 +267,114 @@ final class Session implements PtraceSession {
     @Override
     public Optional<WaitResult> wait(int pid, int flags) throws InterruptedException {
         checkOpen();
-        PtraceContext dead = null;
-        WaitResult result = null;
-        lock.lockInterruptibly();
-        try {
-            while (true) {
-                if (closed) throw unusable();
-                boolean any = false;
-                boolean delayed = false;
-                for (PtraceContext ctx : tracees) {
-                    if (pid != -1 && ctx.task.tid() != pid) continue;
-                    any = true;
-                    if (ctx.dead && !ctx.exitReported && !ctx.link.linked()) continue; // de_thread is releasing it
-                    if (ctx.dead && !ctx.exitReported && delayedLeader(ctx)) {
-                        delayed = true;
-                        continue;
+        while (true) {
+            PtraceContext dead = null;
+            PtraceContext stop = null;
+            long stopSeq = 0;
+            WaitResult result = null;
+            lock.lockInterruptibly();
+            try {
+                while (result == null) {
+                    if (closed) throw unusable();
+                    boolean any = false;
+                    boolean delayed = false;
+                    for (PtraceContext ctx : tracees) {
+                        if (pid != -1 && ctx.task.tid() != pid) continue;
+                        any = true;
+                        if (ctx.dead && !ctx.exitReported && !ctx.link.linked()) continue; // de_thread is releasing it
+                        if (ctx.dead && !ctx.exitReported && delayedLeader(ctx)) {
+                            delayed = true;
+                            continue;
+                        }
+                        if (ctx.dead && !ctx.exitReported) {
+                            // Look again after threadCount (which synchronises with the machine): a
+                            // de_thread may have swapped this leader's tid and released it meanwhile.
+                            if (!ctx.link.linked() || (pid != -1 && ctx.task.tid() != pid)) continue;
+                            ctx.exitReported = true;
+                            dead = ctx;
+                            result = WaitResult.decode(ctx.task.tid(), ctx.exitStatus, false);
+                            break;
+                        }
+                        if (ctx.stopped && !ctx.reported) {
+                            ctx.reported = true;
+                            stop = ctx;
+                            stopSeq = ctx.stopSeq;
+                            result = WaitResult.decode(ctx.task.tid(), ctx.stopStatus, ctx.has(PtraceOptions.TRACESYSGOOD));
+                            break;
+                        }
                     }
-                    if (ctx.dead && !ctx.exitReported) {
-                        // Look again after threadCount (which synchronises with the machine): a
-                        // de_thread may have swapped this leader's tid and released it meanwhile.
-                        if (!ctx.link.linked() || (pid != -1 && ctx.task.tid() != pid)) continue;
-                        ctx.exitReported = true;
-                        dead = ctx;
-                        result = WaitResult.decode(ctx.task.tid(), ctx.exitStatus, false);
-                        break;
+                    if (result != null) break;
+                    if (!any) {
+                        throw new PtraceException("ECHILD", pid == -1 ? "tracer '" + name + "' has no tracees"
+                                : "pid " + pid + " is not a tracee of tracer '" + name + "'");
                     }
-                    if (ctx.stopped && !ctx.reported) {
-                        ctx.reported = true;
-                        result = WaitResult.decode(ctx.task.tid(), ctx.stopStatus, ctx.has(PtraceOptions.TRACESYSGOOD));
-                        break;
-                    }
+                    if ((flags & WNOHANG) != 0) return Optional.empty();
+                    // A delayed leader becomes reportable when its last thread is released, which
+                    // may be no tracee of ours: look again now and then.
+                    if (delayed) changed.await(DELAYED_LEADER_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    else changed.await();
                 }
-                if (result != null) break;
-                if (!any) {
-                    throw new PtraceException("ECHILD", pid == -1 ? "tracer '" + name + "' has no tracees"
-                            : "pid " + pid + " is not a tracee of tracer '" + name + "'");
-                }
-                if ((flags & WNOHANG) != 0) return Optional.empty();
-                // A delayed leader becomes reportable when its last thread is released, which
-                // may be no tracee of ours: look again now and then.
-                if (delayed) changed.await(DELAYED_LEADER_POLL_MILLIS, TimeUnit.MILLISECONDS);
-                else changed.await();
+            } finally {
+                lock.unlock();
             }
+            if (dead != null) {
+                // Reported to us first; now its real parent may see it (or it is reaped here, on our thread).
+                dead.link.unlink();
+                Engine ref = unlist(dead);
+                if (ref != null) ref.put();
+                return Optional.of(result);
+            }
+            // As in Linux, a stop is reported once the tracee is in it (TASK_TRACED): the callback
+            // that chose it has returned, but the task may still be on its way into the stop.
+            boolean inForce;
+            try {
+                inForce = stopInForce(stop, stopSeq);
+            } catch (InterruptedException e) {
+                unreport(stop, stopSeq); // the caller never saw it: a later wait reports it
+                throw e;
+            }
+            if (inForce) return Optional.of(result);
+            // Killed, resumed or replaced before it stopped: what came instead is reported next.
+        }
+    }
+
+    private void unreport(PtraceContext ctx, long seq) {
+        lock.lock();
+        try {
+            if (ctx.stopSeq == seq) ctx.reported = false;
         } finally {
             lock.unlock();
         }
-        if (dead != null) {
-            // Reported to us first; now its real parent may see it (or it is reaped here, on our thread).
-            dead.link.unlink();
-            Engine ref = unlist(dead);
-            if (ref != null) ref.put();
+    }
+
+    /**
+     * Waits until the tracee is held in the stop {@code seq} that a callback committed to (as
+     * {@code wait_task_inactive} does): true once it is, false if that stop will not come
+     * (the tracee was killed, resumed by a request, or is in a newer stop).
+     */
+    private boolean stopInForce(PtraceContext ctx, long seq) throws InterruptedException {
+        AttachResult r = utrace().attach(ctx.task, AttachFlags.MATCH_OPS | AttachFlags.MATCH_DATA, service.ops(), ctx);
+        if (!r.ok()) return false;
+        Engine ref = r.engine();
+        try {
+            long pause = 1_000;
+            while (true) {
+                lock.lockInterruptibly();
+                try {
+                    if (ctx.dead || !ctx.stopped || ctx.stopSeq != seq) return false;
+                } finally {
+                    lock.unlock();
+                }
+                Outcome o = utrace().control(ctx.task, ref, ResumeAction.STOP);
+                if (o == Outcome.DONE) return true;
+                if (o != Outcome.IN_PROGRESS) return false;
+                LockSupport.parkNanos(pause); // another engine's callback may still hold the pass
+                if (Thread.interrupted()) throw new InterruptedException("interrupted while waiting for pid " + ctx.task.tid() + " to stop");
+                pause = Math.min(pause * 2, 1_000_000);
+            }
+        } finally {
+            ref.put();
         }
-        return Optional.of(result);
     }
 
     /**

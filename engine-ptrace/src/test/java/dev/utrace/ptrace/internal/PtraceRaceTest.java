@@ -66,6 +66,44 @@ class PtraceRaceTest extends PtraceFixture {
         assertEquals(ITERATIONS, ptrace.releases.get());
     }
 
+    /** An engine after ptrace whose callbacks take a while: the pass ends, and the stop begins, only after them. */
+    private void attachSlowNeighbour(int pid) {
+        var t = sim.findTask(pid);
+        var neighbour = core.facade("neighbour");
+        var r = neighbour.attach(t, dev.utrace.api.AttachFlags.CREATE, new dev.utrace.api.EngineOps() {
+            @Override
+            public dev.utrace.api.ResumeAction reportQuiesce(dev.utrace.api.ResumeAction action, dev.utrace.api.Engine engine,
+                    dev.utrace.api.task.Task task, dev.utrace.api.Event event) {
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.ThreadLocalRandom.current().nextLong(300_000));
+                return dev.utrace.api.ResumeAction.RESUME;
+            }
+        }, null);
+        assertTrue(r.ok(), r.toString());
+        neighbour.setEvents(t, r.engine(), dev.utrace.api.Event.mask(dev.utrace.api.Event.QUIESCE));
+        r.engine().put();
+    }
+
+    @Test
+    @DisplayName("Every stop wait reports is already in force: the tracee shows TRACED (Linux: TASK_TRACED before the tracer is notified)")
+    void waitReportsOnlyStopsInForce() throws Exception {
+        int rounds = Math.max(20, ITERATIONS / 5);
+        for (int i = 0; i < rounds; i++) {
+            int pid = spawn("counter", "1000000000"); // a write per number: syscall stops to race
+            tracer.attach(pid);
+            attachSlowNeighbour(pid); // after ptrace: its callbacks run after ptrace chose the stop
+            WaitResult r = tracer.wait(pid, 0).orElseThrow();
+            assertEquals(dev.utrace.api.task.TaskState.TRACED, state(pid), "attach stop of round " + i + ": " + r.describe());
+            tracer.setOptions(pid, PtraceOptions.TRACESYSGOOD);
+            for (int stop = 0; stop < 4; stop++) { // syscall entry and exit stops
+                tracer.syscall(pid, 0);
+                r = tracer.wait(pid, 0).orElseThrow();
+                assertEquals(dev.utrace.api.task.TaskState.TRACED, state(pid), "syscall stop " + stop + " of round " + i + ": " + r.describe());
+            }
+            sim.kill(pid, Signals.SIGKILL);
+            assertEquals(Kind.KILLED, next(pid).kind());
+        }
+    }
+
     @Test
     @DisplayName("R-SIG-4 race: a tracer that exits right after resuming with a signal: the tracee gets that signal, whether its REPORT pass ran before or after the exit")
     void tracerExitsRightAfterInjectingASignal() {
