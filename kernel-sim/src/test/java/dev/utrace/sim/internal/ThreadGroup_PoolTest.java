@@ -17,18 +17,33 @@ class ThreadGroup_PoolTest {
     void threadpoolRunsItsWorkersInOneGroup() {
         try (Sim sim = new Sim()) {
             int pid = sim.spawn("threadpool", "3");
-            Sim.await("three workers run", () -> sim.machine.tasks().stream().filter(i -> i.tgid() == pid).count() == 4);
-            List<TaskInfo> group = sim.machine.tasks().stream().filter(i -> i.tgid() == pid).toList();
-            for (TaskInfo i : group) {
-                assertEquals(1, i.ppid(), "threads share the process's parent");
-                assertEquals("threadpool", i.comm());
-            }
             assertEquals(WaitStatus.exited(0), sim.waitExit(pid));
             assertTrue(sim.machine.console(pid).endsWith("all 3 workers done\n"), sim.machine.console(pid));
-            for (RecordingHooks.Event c : sim.hooks.of("clone")) {
+            List<RecordingHooks.Event> clones = sim.hooks.of("clone");
+            assertEquals(3, clones.size(), clones::toString);
+            for (RecordingHooks.Event c : clones) {
+                assertEquals(pid, c.task().tgid(), "cloned by the process");
                 assertEquals("flags=" + SyscallTable.THREAD_FLAGS, c.detail().split(" ")[0]);
             }
             assertTrue((SyscallTable.THREAD_FLAGS & CloneFlags.CLONE_THREAD) != 0);
+        }
+    }
+
+    @Test
+    void threadsShareTheProcessAndItsParent() {
+        try (Sim sim = new Sim()) {
+            // Threads that wait, so that all of them are alive when we look (workers that exit soon
+            // could all be gone before a busy machine lets the test look).
+            sim.program("waiters", "thread w", "thread w", "thread w", "w: pause", "jmp w");
+            int pid = sim.spawn("waiters");
+            Sim.await("three threads run", () -> sim.machine.tasks().stream().filter(i -> i.tgid() == pid).count() == 4);
+            List<TaskInfo> group = sim.machine.tasks().stream().filter(i -> i.tgid() == pid).toList();
+            for (TaskInfo i : group) {
+                assertEquals(1, i.ppid(), "threads share the process's parent");
+                assertEquals("waiters", i.comm());
+            }
+            sim.machine.kill(pid, dev.utrace.api.task.Signals.SIGKILL);
+            assertEquals(WaitStatus.signaled(dev.utrace.api.task.Signals.SIGKILL, false), sim.waitExit(pid));
         }
     }
 
