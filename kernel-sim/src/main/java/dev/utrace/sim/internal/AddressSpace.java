@@ -15,6 +15,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #nextMmap}. Readers use the volatile {@link #regions} snapshot without the lock, and
  * {@link #pages} is a concurrent map: threads of one group read and write memory concurrently,
  * as on real hardware (bytes do not tear; wider accesses may interleave).
+ *
+ * <p><b>Text.</b> The program's text segment ({@link TextCode}) is read-only to the program: its
+ * stores ({@link #store}) fault there, as do the kernel's writes on its behalf. A tracer's
+ * {@link #write} may change it, as ptrace's POKETEXT does on Linux; that sets
+ * {@link #textChanged}, from which on the CPU decodes the text's bytes instead of running the
+ * loaded instructions directly.
  */
 final class AddressSpace {
     static final int PAGE = 4096;
@@ -34,6 +40,10 @@ final class AddressSpace {
     private final Map<Long, byte[]> pages;
     private long nextStack;
     private long nextMmap = MMAP_BASE;
+    /** The text segment, [textStart, textEnd) in whole pages; empty without a program. */
+    private long textStart, textEnd;
+    /** Set once a tracer wrote into the text or it was unmapped; never cleared (exec makes a new space). */
+    private volatile boolean textChanged;
 
     AddressSpace() {
         this(new Region[0], new ConcurrentHashMap<>(), 0, MMAP_BASE);
@@ -46,13 +56,47 @@ final class AddressSpace {
         this.nextMmap = nextMmap;
     }
 
+    /** A new program's memory: its text at {@link Program#CODE_BASE}, its data at {@link Program#DATA_BASE}. */
+    static AddressSpace forProgram(Program prog) {
+        AddressSpace mm = new AddressSpace();
+        byte[] text = prog.text();
+        if (text.length > 0) {
+            // The parser's limits keep the text below the data; a failure here is a bug, not bad input.
+            if (!mm.map(Program.CODE_BASE, text.length, text, "text")) throw new IllegalStateException("text not mapped");
+            mm.textStart = Program.CODE_BASE;
+            mm.textEnd = (Program.CODE_BASE + text.length + PAGE - 1) & -PAGE;
+        }
+        if (prog.data().length > 0 && !mm.map(Program.DATA_BASE, prog.data().length, prog.data(), "data")) {
+            throw new IllegalStateException("the data of " + prog.name() + " overlaps its text");
+        }
+        return mm;
+    }
+
+    /** Whether {@code address} is in the text segment. */
+    boolean isText(long address) {
+        return address >= textStart && address < textEnd;
+    }
+
+    private boolean touchesText(long address, int length) {
+        return address < textEnd && address + length > textStart;
+    }
+
+    /** Whether the text may differ from the loaded program: a tracer wrote into it, or it was unmapped. */
+    boolean textChanged() {
+        return textChanged;
+    }
+
     /** A private copy for fork: same mappings, every materialised page duplicated. */
     AddressSpace copy() {
         lock.lock();
         try {
             Map<Long, byte[]> copied = new ConcurrentHashMap<>();
             pages.forEach((k, v) -> copied.put(k, v.clone()));
-            return new AddressSpace(regions, copied, nextStack, nextMmap);
+            AddressSpace child = new AddressSpace(regions, copied, nextStack, nextMmap);
+            child.textStart = textStart;
+            child.textEnd = textEnd;
+            child.textChanged = textChanged; // a breakpoint is inherited by a forked child, as on Linux
+            return child;
         } finally {
             lock.unlock();
         }
@@ -105,6 +149,7 @@ final class AddressSpace {
                     System.arraycopy(regions, i + 1, next, i, regions.length - i - 1);
                     regions = next;
                     for (long p = r.start; p < r.end; p += PAGE) pages.remove(p / PAGE);
+                    if (r.start < textEnd && textStart < r.end) textChanged = true;
                     return true;
                 }
             }
@@ -153,8 +198,28 @@ final class AddressSpace {
         return v;
     }
 
-    /** Writes the low {@code length} bytes of {@code value} little-endian; nothing is written if any byte faults. */
+    /**
+     * A tracer's write ({@code PTRACE_POKEDATA}/{@code POKETEXT}, an engine's
+     * {@code writeMemory}): any mapped byte, the text included. Writes the low {@code length}
+     * bytes of {@code value} little-endian; nothing is written if any byte faults.
+     */
     void write(long address, int length, long value) {
+        put(address, length, value);
+        if (touchesText(address, length)) textChanged = true;
+    }
+
+    /**
+     * A store by the program, or by the kernel into the program's memory: as {@link #write}, but
+     * the text is read-only (a fault, at the first byte of the access).
+     */
+    void store(long address, int length, long value) {
+        if (touchesText(address, length)) {
+            throw new MemoryFault(address, "address 0x" + Long.toHexString(address) + " is in the read-only text segment");
+        }
+        put(address, length, value);
+    }
+
+    private void put(long address, int length, long value) {
         if (onePage(address, length)) {
             region(address); // mappings are whole pages: the page is mapped or not
             byte[] p = page(address);

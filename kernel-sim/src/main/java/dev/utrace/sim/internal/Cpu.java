@@ -18,6 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Cpu {
     static final int SLICE = 1024;
+    /** SIGSEGV si_code: a write to memory mapped without write access (the text). */
+    static final int SEGV_ACCERR = 2;
+    /** SIGILL si_code: an illegal operand, what x86 gives for bytes that are no instruction. */
+    static final int ILL_ILLOPN = 2;
     private static final long SLICE_PAUSE_NANOS = 1_000;
     private static final System.Logger LOG = System.getLogger(Cpu.class.getName());
 
@@ -98,10 +102,16 @@ final class Cpu {
     /** Executes one instruction, then raises the traps it caused. */
     private void step(SimTask t) {
         long rip = t.regs[Reg.RIP.ordinal()];
-        Instr in = t.proc.program.at(rip);
-        if (in == null) {
-            fault(t, Signals.SIGSEGV, Signals.SEGV_MAPERR, rip);
-            return;
+        Instr in;
+        if (t.proc.mm.textChanged()) {
+            in = decode(t, rip); // raised its own fault or trap when null
+            if (in == null) return;
+        } else {
+            in = t.proc.program.at(rip);
+            if (in == null) {
+                fault(t, Signals.SIGSEGV, Signals.SEGV_MAPERR, rip);
+                return;
+            }
         }
         t.syscallJustReturned = false;
         boolean stepping = t.stepMode() != StepMode.NONE;
@@ -111,7 +121,7 @@ final class Cpu {
         try {
             watched = execute(t, in, rip);
         } catch (MemoryFault f) {
-            fault(t, Signals.SIGSEGV, Signals.SEGV_MAPERR, f.address());
+            fault(t, Signals.SIGSEGV, t.proc.mm.isText(f.address()) ? SEGV_ACCERR : Signals.SEGV_MAPERR, f.address());
             return;
         }
         // A syscall that enabled stepping (the core at syscall entry) traps on its return, as
@@ -125,6 +135,36 @@ final class Cpu {
             t.debug.noteSingleStep();
             fault(t, Signals.SIGTRAP, Signals.TRAP_TRACE, after);
         }
+    }
+
+    /**
+     * The instruction the text's bytes at {@code rip} encode, once a tracer changed the text
+     * (TextCode); null after raising the fault or trap it makes: SIGSEGV outside the
+     * program's instructions or where the text is unmapped, x86's int3 trap (SIGTRAP, rip past
+     * the int3 byte) for a breakpoint, SIGILL for a word that encodes no instruction.
+     */
+    private Instr decode(SimTask t, long rip) {
+        int word = 0;
+        boolean mapped = t.proc.program.at(rip) != null; // an instruction's address, as without written text
+        if (mapped) {
+            try {
+                word = (int) t.proc.mm.read(rip, Program.INSTR_SIZE);
+            } catch (MemoryFault unmapped) {
+                mapped = false;
+            }
+        }
+        if (!mapped) {
+            fault(t, Signals.SIGSEGV, Signals.SEGV_MAPERR, rip);
+            return null;
+        }
+        if ((word & 0xff) == TextCode.INT3) {
+            t.regs[Reg.RIP.ordinal()] = rip + 1;
+            fault(t, Signals.SIGTRAP, Signals.SI_KERNEL, 0);
+            return null;
+        }
+        Instr in = TextCode.decode(t.proc.program.code(), word);
+        if (in == null) fault(t, Signals.SIGILL, ILL_ILLOPN, rip);
+        return in;
     }
 
     private void fault(SimTask t, int sig, int code, long addr) {
@@ -154,7 +194,7 @@ final class Cpu {
                 long addr = value(t, s.address());
                 long v = value(t, s.src());
                 HwSlots.WatchedAccess w = HwSlots.before(t, addr, s.size(), true, v); // old values, before the write
-                t.proc.mm.write(addr, s.size(), v);
+                t.proc.mm.store(addr, s.size(), v);
                 watched = w;
             }
             case Instr.Jump j -> next = jump(r, j, next);
@@ -196,7 +236,7 @@ final class Cpu {
         byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
         int len = Math.min(bytes.length, 512);
         long buf = (t.regs[Reg.RSP.ordinal()] - 1024) & -16;
-        for (int i = 0; i < len; i++) t.proc.mm.write(buf + i, 1, bytes[i]);
+        for (int i = 0; i < len; i++) t.proc.mm.store(buf + i, 1, bytes[i]);
         t.regs[Reg.RSI.ordinal()] = buf;
         t.regs[Reg.RDX.ordinal()] = len;
     }

@@ -20,8 +20,9 @@ final class Cursor {
         return i >= tokens.size();
     }
 
+    /** The next token, not consumed; {@link Token.Kind#END} once the line is used up, never null. */
     Token peek() {
-        return atEnd() ? null : tokens.get(i);
+        return atEnd() ? Token.end(endColumn) : tokens.get(i);
     }
 
     Token next(String expected) throws ProgramSyntaxException {
@@ -52,6 +53,6 @@ final class Cursor {
     }
 
     ProgramSyntaxException error(Token at, String message) {
-        return lexer.error(at == null ? endColumn : at.column(), message);
+        return lexer.error(at.column(), message);
     }
 }

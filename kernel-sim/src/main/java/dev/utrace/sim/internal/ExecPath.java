@@ -114,12 +114,11 @@ final class ExecPath {
     }
 
     /**
-     * Installs {@code prog} as {@code t}'s image (fresh address space, data segment, stack,
+     * Installs {@code prog} as {@code t}'s image (fresh address space, text and data segments, stack,
      * registers, handlers reset to SIG_DFL except ignored ones); used by exec and by spawn.
      */
     void install(SimTask t, Program prog, List<String> args) {
-        AddressSpace mm = new AddressSpace();
-        if (prog.data().length > 0) mm.map(Program.DATA_BASE, prog.data().length, prog.data(), "data");
+        AddressSpace mm = AddressSpace.forProgram(prog);
         t.stackTop = mm.newStack();
         long[] r = t.regs;
         java.util.Arrays.fill(r, 0);

@@ -4,11 +4,11 @@ import java.util.List;
 
 /**
  * A loaded program: immutable, shared by every task that runs it. Instruction {@code i} sits
- * at code address {@link #CODE_BASE} + 4i; the data segment (string literals and
- * {@code .data} reservations) is mapped at {@link #DATA_BASE} with {@link #data} as its
- * initial contents.
+ * at code address {@link #CODE_BASE} + 4i, where the text segment ({@link #text}, see
+ * {@link TextCode}) maps its encoding; the data segment (string literals and {@code .data}
+ * reservations) is mapped at {@link #DATA_BASE} with {@link #data} as its initial contents.
  */
-record Program(String name, String description, String origin, List<Instr> code, byte[] data) {
+record Program(String name, String description, String origin, List<Instr> code, byte[] data, byte[] text) {
 
     /** Where instruction 0 lives. */
     static final long CODE_BASE = 0x400000L;
@@ -19,6 +19,11 @@ record Program(String name, String description, String origin, List<Instr> code,
 
     Program {
         code = List.copyOf(code);
+    }
+
+    /** A program whose text segment holds the encoding of {@code code} ({@link TextCode}). */
+    Program(String name, String description, String origin, List<Instr> code, byte[] data) {
+        this(name, description, origin, code, data, TextCode.image(code));
     }
 
     /** The code address of instruction {@code index}. */

@@ -75,16 +75,38 @@ final class ProgramLibrary {
     }
 
     private Program load(String name, Path file) throws ProgramSyntaxException {
+        String where = file.toString();
         try {
             FileTime modified = Files.getLastModifiedTime(file);
             Cached c = cache.get(file);
             if (c != null && c.modified.equals(modified)) return c.program;
-            Program p = ProgramParser.parse(name, file.toString(), file.getFileName().toString(), Files.readString(file));
+            long size = Files.size(file);
+            if (size > ProgramParser.MAX_SOURCE) throw tooBig(where, size);
+            Program p = fromBytes(name, where, file.getFileName().toString(), Files.readAllBytes(file));
             cache.put(file, new Cached(modified, p));
             return p;
         } catch (IOException e) {
-            throw new ProgramSyntaxException(file.toString(), 1, 1, "cannot read the file: " + e.getMessage());
+            throw new ProgramSyntaxException(where, 1, 1, "cannot read the file (" + SourceText.reason(e) + "); expected a"
+                    + " readable text file: check its permissions, or remove it from the programs folder");
         }
+    }
+
+    /**
+     * Loads a program file's bytes: UTF-8 text of at most {@link ProgramParser#MAX_SOURCE} bytes
+     * in the format of docs/programs.md. Whatever the bytes, it returns a program or throws the
+     * documented error; nothing else (the fuzz test ProgramLoader_FuzzTest holds it to that).
+     *
+     * @param where the file's path, for errors about the file as a whole
+     * @param fileName the name used in parse errors, e.g. "hello.prog"
+     */
+    static Program fromBytes(String name, String where, String fileName, byte[] bytes) throws ProgramSyntaxException {
+        if (bytes.length > ProgramParser.MAX_SOURCE) throw tooBig(where, bytes.length);
+        return ProgramParser.parse(name, where, fileName, SourceText.decode(where, bytes));
+    }
+
+    private static ProgramSyntaxException tooBig(String where, long size) {
+        return new ProgramSyntaxException(where, 1, 1, "the file is " + size + " bytes; a program source may have at most "
+                + ProgramParser.MAX_SOURCE + " (1 MiB): split it into programs that exec each other");
     }
 
     /** The library, then the folder's programs (a folder program that does not load says why). */
@@ -97,7 +119,7 @@ final class ProgramLibrary {
                 for (Path f : files) {
                     String fn = f.getFileName().toString();
                     String n = fn.substring(0, fn.length() - SUFFIX.length());
-                    if (!validName(n)) continue;
+                    if (!validName(n) || !Files.isRegularFile(f)) continue; // as find() sees the folder
                     try {
                         out.put(n, new ProgramInfo(n, load(n, f).description(), f.toString()));
                     } catch (ProgramSyntaxException e) {

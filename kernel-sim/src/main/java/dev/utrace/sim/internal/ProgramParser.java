@@ -17,6 +17,13 @@ import java.util.Map;
  */
 final class ProgramParser {
     private static final Reg[] ARGS = Reg.SYSCALL_ARGS;
+    /** The largest source accepted, in characters (1 MiB); a program folder's file is also checked in bytes. */
+    static final int MAX_SOURCE = 1 << 20;
+    /**
+     * The most instructions a program may have once its convenience forms are expanded: 4 bytes
+     * each from 0x400000, the text stays below the data segment at 0x600000 (docs/programs.md).
+     */
+    static final int MAX_INSTRUCTIONS = 1 << 16;
     private static final Map<String, Reg> REGISTERS = new HashMap<>();
     private static final String MNEMONICS = "mov, add, sub, load1/2/4/8, store1/2/4/8, jmp, jz, jnz, loop, syscall,"
             + " print, exit, exit_group, sleep, pause, yield, fork, vfork, thread, exec, wait, signal, sigreturn,"
@@ -43,7 +50,7 @@ final class ProgramParser {
     private final Map<String, Integer> codeLabels = new HashMap<>();
     private final Map<String, Long> dataLabels = new HashMap<>();
     private final List<Map.Entry<Long, Ref>> dataFixups = new ArrayList<>();
-    private final DataBuilder data = new DataBuilder();
+    private final DataBuilder data = new DataBuilder((column, message) -> this.lexer.error(column, message));
     private LineLexer lexer;
     private int lineNo;
 
@@ -58,6 +65,10 @@ final class ProgramParser {
      * @throws ProgramSyntaxException at the first error
      */
     static Program parse(String name, String origin, String file, String source) throws ProgramSyntaxException {
+        if (source.length() > MAX_SOURCE) {
+            throw new ProgramSyntaxException(file, 1, 1, "the source is " + source.length() + " characters long; a"
+                    + " program may have at most " + MAX_SOURCE + " (1 MiB): split it into programs that exec each other");
+        }
         ProgramParser p = new ProgramParser(file);
         String[] lines = source.split("\r?\n", -1);
         String description = "";
@@ -90,15 +101,20 @@ final class ProgramParser {
         Token op = c.next("an instruction");
         if (op.kind() != Token.Kind.WORD) throw c.error(op, "expected an instruction (" + MNEMONICS + "), found " + op.describe());
         statement(op, c);
-        c.expectEnd("'" + op.text() + "' and its operands");
+        c.expectEnd(Token.quote(op.text()) + " and its operands");
+        if (code.size() > MAX_INSTRUCTIONS) {
+            throw lexer.error(op.column(), "the program is too long: this line takes it past " + MAX_INSTRUCTIONS
+                    + " instructions (convenience forms count as the instructions they expand to); split it into"
+                    + " programs that exec each other");
+        }
     }
 
     private void defineLabel(Token name, boolean duplicate) throws ProgramSyntaxException {
         String n = name.text();
         if (duplicate || dataLabels.containsKey(n)) {
-            throw lexer.error(name.column(), "label '" + n + "' is defined twice; expected a new name");
+            throw lexer.error(name.column(), "label " + Token.quote(n) + " is defined twice; expected a new name");
         }
-        if (REGISTERS.containsKey(n)) throw lexer.error(name.column(), "'" + n + "' is a register; expected a label name");
+        if (REGISTERS.containsKey(n)) throw lexer.error(name.column(), Token.quote(n) + " is a register; expected a label name");
     }
 
     private void statement(Token op, Cursor c) throws ProgramSyntaxException {
@@ -158,7 +174,7 @@ final class ProgramParser {
                 if (size.kind() != Token.Kind.NUMBER || size.number() < 1 || size.number() > (1 << 20)) {
                     throw c.error(size, "expected a size from 1 to 1048576 bytes, found " + size.describe());
                 }
-                dataLabels.put(name.text(), data.reserve((int) size.number()));
+                dataLabels.put(name.text(), data.reserve((int) size.number(), size));
             }
             default -> SugarForms.expand(this, op, c);
         }
@@ -238,7 +254,7 @@ final class ProgramParser {
                 return constant(t.number(), t);
             }
             case STRING -> {
-                return constant(data.string(t.text()), t);
+                return constant(data.string(t.text(), t), t);
             }
             case WORD -> {
                 Reg r = registerNamed(t.text());
@@ -250,31 +266,34 @@ final class ProgramParser {
         }
     }
 
+    /** An offset after a register ({@code +8}, {@code -16}, {@code - 16}) or a label ({@code +8} only). */
     private long offset(Cursor c, boolean minusAllowed) throws ProgramSyntaxException {
         Token t = c.peek();
-        if (t == null) return 0;
-        boolean plus = t.kind() == Token.Kind.PLUS;
-        boolean minus = t.kind() == Token.Kind.MINUS
-                || (minusAllowed && t.kind() == Token.Kind.NUMBER && t.text().startsWith("-"));
-        if (!plus && !minus) return 0;
-        if (t.kind() == Token.Kind.NUMBER) {
-            c.next("an offset");
-            return t.number();
-        }
-        if (minus && !minusAllowed) throw c.error(t, "expected '+' and a number after a label, found '-'");
+        boolean signedNumber = t.kind() == Token.Kind.NUMBER && t.text().startsWith("-");
+        boolean minus = t.kind() == Token.Kind.MINUS || signedNumber;
+        if (t.kind() != Token.Kind.PLUS && !minus) return 0;
+        if (minus && !minusAllowed) throw c.error(t, "expected '+' and a number after a label, found " + t.describe());
         c.next("'+' or '-'");
+        if (signedNumber) return t.number();
         Token n = c.next("a number");
         if (n.kind() != Token.Kind.NUMBER) throw c.error(n, "expected a number after " + t.describe() + ", found " + n.describe());
+        if (n.text().startsWith("-")) throw c.error(n, "expected a number without a sign after " + t.describe() + ", found " + n.describe());
         return minus ? -n.number() : n.number();
     }
 
+    /** A signal: a number from 1 to 64, or a standard signal's name (SIGUSR1, usr1, TERM). */
     int signal(Token t, Cursor c) throws ProgramSyntaxException {
+        String expected = "a number 1.." + Signals.NSIG + " or a name such as SIGUSR1, TERM, usr1";
+        if (t.kind() == Token.Kind.NUMBER) {
+            // Checked as the 64-bit value it is: a narrowing cast first would make 4294967306 signal 10.
+            if (t.number() < 1 || t.number() > Signals.NSIG) throw c.error(t, "bad signal number " + Token.quote(t.text()) + "; expected " + expected);
+            return (int) t.number();
+        }
+        if (t.kind() != Token.Kind.WORD) throw c.error(t, "expected a signal (" + expected + "), found " + t.describe());
         try {
-            int s = t.kind() == Token.Kind.NUMBER ? (int) t.number() : Signals.parse(t.text());
-            if (!Signals.valid(s)) throw new IllegalArgumentException("bad signal number " + s + "; use 1.." + Signals.NSIG);
-            return s;
+            return Signals.parse(t.text());
         } catch (IllegalArgumentException e) {
-            throw c.error(t, e.getMessage());
+            throw c.error(t, "unknown signal " + Token.quote(t.text()) + "; expected " + expected);
         }
     }
 
@@ -289,7 +308,7 @@ final class ProgramParser {
     long codeAddress(Ref r) throws ProgramSyntaxException {
         Integer index = r.label() == null ? null : codeLabels.get(r.label());
         if (index == null) {
-            String what = r.label() == null ? "a number or register" : "'" + r.label() + "'";
+            String what = r.label() == null ? "a number or register" : Token.quote(r.label());
             throw new ProgramSyntaxException(file, r.line(), r.column(), "expected a label defined in this program"
                     + " with 'name:', found " + what);
         }

@@ -42,10 +42,10 @@ final class SignalSyscalls {
         }
         try {
             if (oldAct != 0) {
-                mm.write(oldAct, 8, old.handler);
-                mm.write(oldAct + 8, 8, old.flags & 0xffffffffL);
-                mm.write(oldAct + 16, 8, 0);
-                mm.write(oldAct + 24, 8, old.mask);
+                mm.store(oldAct, 8, old.handler);
+                mm.store(oldAct + 8, 8, old.flags & 0xffffffffL);
+                mm.store(oldAct + 16, 8, 0);
+                mm.store(oldAct + 24, 8, old.mask);
             }
         } catch (MemoryFault f) {
             return -Errno.EFAULT;
@@ -76,7 +76,7 @@ final class SignalSyscalls {
             d.run();
         }
         try {
-            if (oldAddr != 0) t.proc.mm.write(oldAddr, 8, old);
+            if (oldAddr != 0) t.proc.mm.store(oldAddr, 8, old);
         } catch (MemoryFault f) {
             return -Errno.EFAULT;
         }

@@ -38,7 +38,7 @@ final class SugarForms {
             case "wait" -> waitFor(p, op, c);
             case "signal" -> signal(p, op, c);
             case "block", "unblock", "setmask" -> mask(p, op, c);
-            default -> throw c.error(op, "unknown instruction '" + op.text() + "'; expected one of: " + ProgramParser.mnemonics());
+            default -> throw c.error(op, "unknown instruction " + Token.quote(op.text()) + "; expected one of: " + ProgramParser.mnemonics());
         }
     }
 
@@ -114,16 +114,16 @@ final class SugarForms {
         Token name = c.next("a program name in quotes");
         if (name.kind() != Token.Kind.STRING) throw c.error(name, "expected a program name in quotes, found " + name.describe());
         List<Long> argv = new ArrayList<>();
-        long path = p.data().string(name.text());
+        long path = p.data().string(name.text(), name);
         argv.add(path);
         while (c.accept(Token.Kind.COMMA)) {
             Token a = c.next("an argument (a string or a number)");
-            if (a.kind() == Token.Kind.STRING) argv.add(p.data().string(a.text()));
-            else if (a.kind() == Token.Kind.NUMBER) argv.add(p.data().string(Long.toString(a.number())));
+            if (a.kind() == Token.Kind.STRING) argv.add(p.data().string(a.text(), a));
+            else if (a.kind() == Token.Kind.NUMBER) argv.add(p.data().string(Long.toString(a.number()), a));
             else throw c.error(a, "expected an argument (a string or a number), found " + a.describe());
         }
         argv.add(0L);
-        long array = p.data().words(argv.stream().mapToLong(Long::longValue).toArray());
+        long array = p.data().words(name, argv.stream().mapToLong(Long::longValue).toArray());
         p.syscall(SyscallTable.EXECVE, List.of(p.constant(path, name), p.constant(array, name)), op);
     }
 
@@ -160,7 +160,7 @@ final class SugarForms {
         int flags = 0;
         while (c.accept(Token.Kind.COMMA)) {
             Token f = c.next("a flag: oneshot, nodefer or restart");
-            flags |= switch (f.text()) {
+            flags |= switch (f.kind() == Token.Kind.WORD ? f.text() : "") {
                 case "oneshot" -> SigAction.SA_ONESHOT;
                 case "nodefer" -> SigAction.SA_NODEFER;
                 case "restart" -> SigAction.SA_RESTART;
@@ -168,7 +168,7 @@ final class SugarForms {
             };
         }
         boolean keyword = ProgramParser.isHandlerKeyword(h.text());
-        long act = p.data().words(keyword ? ProgramParser.handlerValue(h.text()) : 0, flags & 0xffffffffL, 0, 0);
+        long act = p.data().words(h, keyword ? ProgramParser.handlerValue(h.text()) : 0, flags & 0xffffffffL, 0, 0);
         if (!keyword) p.dataFixup(act, p.labelRef(h.text(), h));
         p.syscall(SyscallTable.RT_SIGACTION, List.of(p.constant(sig, st), p.constant(act, st), p.constant(0, st)), op);
     }
@@ -185,7 +185,7 @@ final class SugarForms {
             case "unblock" -> SIG_UNBLOCK;
             default -> SIG_SETMASK;
         };
-        long addr = p.data().words(set);
+        long addr = p.data().words(op, set);
         p.syscall(SyscallTable.RT_SIGPROCMASK, List.of(p.constant(how, op), p.constant(addr, op), p.constant(0, op)), op);
     }
 }

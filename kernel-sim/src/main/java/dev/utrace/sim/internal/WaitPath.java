@@ -53,7 +53,7 @@ final class WaitPath {
                 if (reap) k.exits.release(found.leader);
                 if (statusAddr != 0) {
                     try {
-                        me.mm.write(statusAddr, 4, status);
+                        me.mm.store(statusAddr, 4, status);
                     } catch (MemoryFault f) {
                         return -Errno.EFAULT;
                     }

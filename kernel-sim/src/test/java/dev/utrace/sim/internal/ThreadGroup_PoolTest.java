@@ -29,6 +29,33 @@ class ThreadGroup_PoolTest {
         }
     }
 
+    /**
+     * Issue 18: {@code threadpool 1000} died of SIGSEGV. The cause was the program's own array
+     * of done flags (one word per worker index, 528 bytes of .data, one page): indexes from
+     * 512 on stored past the data segment. N is now checked against the documented 1..64.
+     */
+    @Test
+    void threadpoolRefusesAnNOutsideOneToSixtyFourWithAMessageAndExitsTwo() {
+        for (String n : new String[] {"65", "512", "1000", "-1", "0x8000000000000000"}) {
+            try (Sim sim = new Sim()) {
+                int pid = sim.spawn("threadpool", n);
+                assertEquals(WaitStatus.exited(2), sim.waitExit(pid), "threadpool " + n);
+                assertEquals("threadpool: N must be from 1 to 64, not " + ExecPath.number(n) + "\n", sim.machine.console(pid));
+                assertTrue(sim.hooks.of("clone").isEmpty(), "no worker started for " + n);
+            }
+        }
+    }
+
+    @Test
+    void threadpoolRunsItsLargestDocumentedPool() {
+        try (Sim sim = new Sim()) {
+            int pid = sim.spawn("threadpool", "64");
+            assertEquals(WaitStatus.exited(0), sim.waitExit(pid));
+            assertTrue(sim.machine.console(pid).endsWith("all 64 workers done\n"), sim.machine.console(pid));
+            assertEquals(64, sim.hooks.of("clone").size());
+        }
+    }
+
     @Test
     void threadsShareTheProcessAndItsParent() {
         try (Sim sim = new Sim()) {
