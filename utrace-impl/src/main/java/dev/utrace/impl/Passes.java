@@ -5,7 +5,6 @@ import dev.utrace.api.Event;
 import dev.utrace.api.ResumeAction;
 import dev.utrace.spi.StepMode;
 import java.lang.System.Logger.Level;
-import java.lang.invoke.VarHandle;
 
 /**
  * The building blocks of a reporting pass ({@code start_callback}, {@code finish_callback},
@@ -184,26 +183,10 @@ final class Passes {
     }
 
     static void resetIfNeeded(UtraceTask u, Report r) {
-        if (r.spurious || r.detaches || detachedLate(u)) {
+        if (r.spurious || r.detaches) {
             u.lock.lock();
             u.resetAndUnlock();
         }
-    }
-
-    /**
-     * Whether a controller marked an engine detached after its callback's own check in
-     * {@link #finishCallback} but before {@code reporting} was cleared: it answered IN_PROGRESS
-     * and counts on this pass to finish the detach, since the task's next report point may be
-     * far away (a job-control stop, a blocking syscall) and a barrier waits for it meanwhile.
-     * The fence orders our clears of {@code reporting} before the reads of {@code ops}; the
-     * controller marks {@code ops} before it reads {@code reporting} (Dekker's pairing, R-CTL-4).
-     */
-    private static boolean detachedLate(UtraceTask u) {
-        VarHandle.fullFence();
-        for (UtraceEngine e : u.attached) {
-            if (!e.isAttachedOps()) return true;
-        }
-        return false;
     }
 
     /** {@code finish_resume_report}: the final action before user mode (section 5.5). */

@@ -309,16 +309,28 @@ public final class UtraceCore extends Hooks {
         for (;;) {
             EngineOps ops = e.ops;
             if (ops == null) return Outcome.GONE;
-            if (ops != DetachedOps.INSTANCE) {
-                u.lock.lock();
-                try {
-                    if (u.reap || e.ops == null) return Outcome.GONE;
-                    if (e.ops != DetachedOps.INSTANCE && u.reporting != e) return Outcome.DONE;
-                } finally {
-                    u.lock.unlock();
-                }
+            u.lock.lock();
+            if (u.reap || e.ops == null) {
+                u.lock.unlock();
+                return Outcome.GONE;
             }
-            // Marked detached (never DONE after DETACH, R-BAR-5) or a callback is running.
+            if (u.reporting != e && (e.ops != DetachedOps.INSTANCE || !u.death)) {
+                if (e.ops != DetachedOps.INSTANCE) {
+                    u.lock.unlock();
+                    return Outcome.DONE;
+                }
+                // Marked detached and no callback of it runs: finish the detach here rather than
+                // wait for the task's next report point, which a job-control stop or a blocking
+                // syscall may put off indefinitely (a DETACH that landed just after the callback's
+                // own check answered IN_PROGRESS, and that pass did not see it). The lists are
+                // copy-on-write, so a pass running meanwhile is unaffected; one that starts reads
+                // the new ops (R-CTL-4). The death report finishes its own detaches. Never DONE
+                // after DETACH (R-BAR-5).
+                u.resetAndUnlock();
+                return Outcome.GONE;
+            }
+            u.lock.unlock();
+            // A callback is running, or the death report is.
             if (Thread.currentThread().isInterrupted()) return Outcome.INTERRUPTED;
             backoff.pause();
         }

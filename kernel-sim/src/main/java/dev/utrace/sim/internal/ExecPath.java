@@ -152,13 +152,27 @@ final class ExecPath {
         }
     }
 
-    /** A decimal or 0x-hex argument's value; other text is 0 (it still reaches argv). */
+    /** A decimal or 0x-hex argument's value (64 bits, two's complement); other text is 0 (it still reaches argv). */
     static long number(String s) {
+        String t = s.strip();
         try {
-            String t = s.strip();
-            return t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
+            if (t.startsWith("0x")) return Long.parseUnsignedLong(t.substring(2), 16);
+            return t.startsWith("-") ? Long.parseLong(t) : Long.parseUnsignedLong(t);
         } catch (NumberFormatException e) {
             return 0;
+        }
+    }
+
+    /** Whether a decimal or 0x-hex numeral fits in 64 bits (signed if negative, else unsigned). */
+    static boolean fits64(String numeral) {
+        String t = numeral.strip();
+        try {
+            if (t.startsWith("0x")) Long.parseUnsignedLong(t.substring(2), 16);
+            else if (t.startsWith("-")) Long.parseLong(t);
+            else Long.parseUnsignedLong(t);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 }

@@ -157,6 +157,10 @@ public final class SimKernel implements Machine, SimMachine, ProcessControl, Deb
             if (a == null || !a.strip().matches("-?[0-9]+|0x[0-9a-fA-F]+")) {
                 throw new SimException("argument '" + a + "' is not a number; programs take decimal or 0x-hex numbers");
             }
+            if (!ExecPath.fits64(a)) {
+                throw new SimException("argument '" + a.strip() + "' does not fit in 64 bits; use -9223372036854775808"
+                        + " to 18446744073709551615 (0xffffffffffffffff)");
+            }
         }
         Program prog = program(program);
         int pid = kernel.spawn(prog, args, stopped);

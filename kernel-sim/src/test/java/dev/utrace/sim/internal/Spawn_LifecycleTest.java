@@ -48,6 +48,21 @@ class Spawn_LifecycleTest {
     }
 
     @Test
+    void argumentsBeyond64BitsAreRefusedAndNothingStarts() {
+        try (Sim sim = new Sim()) {
+            int before = sim.machine.tasks().size();
+            for (String big : List.of("99999999999999999999", "18446744073709551616", "-9223372036854775809", "0x10000000000000000")) {
+                SimException e = assertThrows(SimException.class, () -> sim.machine.spawn("idle", List.of(big)));
+                assertEquals("argument '" + big + "' does not fit in 64 bits; use -9223372036854775808 to"
+                        + " 18446744073709551615 (0xffffffffffffffff)", e.getMessage());
+            }
+            assertEquals(before, sim.machine.tasks().size(), "nothing started");
+            assertEquals(-1L, ExecPath.number("18446744073709551615"), "the largest unsigned value is all ones");
+            assertEquals(Long.MIN_VALUE, ExecPath.number("-9223372036854775808"));
+        }
+    }
+
+    @Test
     void closingKillsEveryTaskAndRefusesNewOnes() {
         Sim sim = new Sim();
         int pid = sim.spawn("idle");
