@@ -108,7 +108,10 @@ public interface Utrace {
 
     /**
      * Waits until no callback to {@code engine} is running ({@code utrace_barrier}). Accepts a
-     * detached engine (R-BAR-3). Returns at once for the calling task itself (R-BAR-1).
+     * detached engine (R-BAR-3). Returns at once for the calling task itself (R-BAR-1). For an
+     * engine marked detached whose callbacks have all returned, it completes the detach itself
+     * (the kernel waits for the task's next report point, which a job-control stop or a blocking
+     * syscall can put off indefinitely), so it waits only for callbacks, never for the task.
      *
      * @return <ul>
      *         <li>{@link Outcome#DONE}: no callback to this engine is in progress and the effect
