@@ -378,7 +378,9 @@ class Hooks implements TraceHooks {
 
     private static long enter(UtraceTask u) {
         long prev = u.hookThreadId;
-        u.hookThreadId = Thread.currentThread().threadId();
+        Thread me = Thread.currentThread();
+        u.hookThreadId = me.threadId();
+        if (u.lastHookThread != me) u.lastHookThread = me; // a store only when the thread changes
         return prev;
     }
 

@@ -39,6 +39,7 @@ final class Reaping {
         u.lock.unlock();
         for (UtraceEngine e : engines) {
             u.reporting = e; // lets a revocation wait for a report_reap in flight
+            u.lastHookThread = Thread.currentThread();
             long want = e.flags;
             EngineOps ops = e.ops;
             if (ops != null && (want & Bits.REAP) != 0) {

@@ -3,23 +3,29 @@ package dev.utrace.impl;
 import dev.utrace.api.ResumeAction;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Taking an owner's engines away when its bundle stops, updates or is uninstalled: the
  * unload path the 2009 thread's {@code ops->release} exists for.
  */
 final class Revocation {
-    /** How long a revocation waits for a callback in flight before warning and going on. */
-    static final long REVOKE_WAIT_NANOS = 2_000_000_000L;
+    /**
+     * After how long a wait for a callback (or another thread's release) in flight is reported,
+     * and reported again at doubling intervals; the wait itself has no bound. Not final so that
+     * a test can make overruns quick to provoke.
+     */
+    static volatile long warnAfterNanos = 2_000_000_000L;
 
     private Revocation() {
     }
 
     /**
      * Revokes every engine of {@code owner}, in SystemTap's unload order: stop routing events
-     * to them; wait (bounded) for callbacks in flight; run each {@code release} once, here;
-     * then nothing of the owner is called again. Handles held elsewhere stay valid and answer
-     * GONE.
+     * to them; wait for callbacks in flight, for as long as they run (an overrun is reported with
+     * the engine, the task and the stack of the thread running it, but {@code release} never
+     * runs under a callback); run each {@code release} once, here; then nothing of the owner is
+     * called again. Handles held elsewhere stay valid and answer GONE.
      *
      * @return the number of engines revoked
      */
@@ -37,18 +43,8 @@ final class Revocation {
                 u.lock.unlock();
             }
         }
-        long deadline = System.nanoTime() + REVOKE_WAIT_NANOS;
-        for (UtraceEngine e : engines) { // 2. callbacks in flight finish
-            Backoff backoff = null;
-            while (e.task.reporting == e) {
-                if (System.nanoTime() - deadline > 0) {
-                    Callbacks.LOG.log(Level.WARNING, "revoking " + e + ": a callback still runs after "
-                            + REVOKE_WAIT_NANOS / 1_000_000 + " ms; releasing anyway");
-                    break;
-                }
-                if (backoff == null) backoff = new Backoff();
-                backoff.pause();
-            }
+        for (UtraceEngine e : engines) { // 2. callbacks in flight finish (the marks above came first: R-CTL-4)
+            awaitQuiet(e, () -> e.task.reporting == e, "a callback still runs");
         }
         for (UtraceEngine e : engines) { // 3. unlink now where the task is quiescent
             UtraceTask u = e.task;
@@ -63,19 +59,39 @@ final class Revocation {
         }
         for (UtraceEngine e : engines) { // 4. release, exactly once, here unless a last put is running it
             if (!e.runRelease()) {
-                Backoff backoff = null;
-                while (!e.releaseDone()) { // the tracee dropped the last reference meanwhile
-                    if (System.nanoTime() - deadline > REVOKE_WAIT_NANOS) {
-                        Callbacks.LOG.log(Level.WARNING, "revoking " + e + ": its release, run by another thread, "
-                                + "has not returned; going on");
-                        break;
-                    }
-                    if (backoff == null) backoff = new Backoff();
-                    backoff.pause();
-                }
+                awaitQuiet(e, () -> !e.releaseDone(), "its release, run by another thread, has not returned");
             }
             e.forgetData();
         }
         return engines.size();
+    }
+
+    /** Waits while {@code busy}, however long; reports an overrun now and then. */
+    private static void awaitQuiet(UtraceEngine e, BooleanSupplier busy, String what) {
+        if (!busy.getAsBoolean()) return;
+        long start = System.nanoTime();
+        long interval = warnAfterNanos;
+        long nextReport = start + interval;
+        Backoff backoff = new Backoff();
+        while (busy.getAsBoolean()) {
+            long now = System.nanoTime();
+            if (now - nextReport > 0) {
+                reportOverrun(e, what, now - start);
+                interval *= 2;
+                nextReport = now + interval;
+            }
+            backoff.pause();
+        }
+    }
+
+    private static void reportOverrun(UtraceEngine e, String what, long waitedNanos) {
+        Thread t = e.task.lastHookThread;
+        StringBuilder msg = new StringBuilder("revoking ").append(e).append(": ").append(what).append(" after ")
+                .append(waitedNanos / 1_000_000).append(" ms; waiting on, release comes after it.");
+        if (t != null) {
+            msg.append(" Thread ").append(t).append(" of ").append(e.task.describe()).append(':');
+            for (StackTraceElement frame : t.getStackTrace()) msg.append("\n\tat ").append(frame);
+        }
+        Callbacks.LOG.log(Level.WARNING, msg.toString());
     }
 }

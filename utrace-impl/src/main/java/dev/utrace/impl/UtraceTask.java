@@ -26,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Not guarded: {@code reporting} (volatile, written only by the thread running a pass or a
  * reap teardown; ordered against engine state with full fences, R-CTL-4) and
  * {@code hookThreadId} (plain; only ever compared with the reader's own thread id, so a
- * stale value can never equal it; thread ids are never reused).
+ * stale value can never equal it; thread ids are never reused) and {@code lastHookThread}
+ * (plain; for diagnostics only).
  *
  * <p><b>No engine is ever called while {@link #lock} is held.</b> Methods that must drop
  * references collect them and put them after unlocking, because a put may run {@code release}.
@@ -66,6 +67,11 @@ final class UtraceTask {
     volatile UtraceEngine reporting;
     /** The thread running one of this task's hooks now, or null; see the class comment. */
     long hookThreadId;
+    /**
+     * The thread that last ran one of this task's hooks or its reap callbacks, for reports of a
+     * callback that overruns (its stack); written only when it changes, read racily.
+     */
+    Thread lastHookThread;
     /** Reused by the tracee's passes: passes of one task never nest. */
     final Report report = new Report();
 
