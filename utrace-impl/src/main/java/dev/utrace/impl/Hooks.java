@@ -1,12 +1,10 @@
 package dev.utrace.impl;
 
-import static dev.utrace.impl.Passes.finishCallback;
+import static dev.utrace.impl.Passes.callEngines;
 import static dev.utrace.impl.Passes.finishReport;
 import static dev.utrace.impl.Passes.finishResumeReport;
-import static dev.utrace.impl.Passes.startCallback;
 import static dev.utrace.impl.Passes.startReport;
 
-import dev.utrace.api.EngineOps;
 import dev.utrace.api.Event;
 import dev.utrace.api.ResumeAction;
 import dev.utrace.api.SyscallAction;
@@ -22,7 +20,9 @@ import java.lang.System.Logger.Level;
 
 /**
  * The hook points a machine calls (the kernel's {@code utrace_report_*} functions). Each
- * returns at once, without a lock, when no engine on the task wants the event.
+ * returns at once, reading only the task's union mask, when no engine on the task wants the
+ * event; otherwise it runs the one reporting pass ({@link Passes#callEngines}) with the event's
+ * arguments in the task's {@link Report}, and applies what the engines decided.
  */
 class Hooks implements TraceHooks {
 
@@ -34,7 +34,7 @@ class Hooks implements TraceHooks {
         return u != null && (u.flags & bits) != 0;
     }
 
-    // ---- syscalls -----------------------------------------------------------------------
+    // ---- syscalls ----------------------------------------------------------------------
 
     @Override
     public boolean syscallEntry(TracedTask t) {
@@ -43,22 +43,10 @@ class Hooks implements TraceHooks {
         long prev = enter(u);
         try {
             Report r = u.report.init();
-            int resumed = 0;
+            r.syscallResumed = 0;
             for (;;) {
                 startReport(u);
-                UtraceEngine[] engines = u.attached;
-                for (int i = engines.length - 1; i >= 0; i--) { // reverse order (R-EVT-ORD-1)
-                    UtraceEngine e = engines[i];
-                    EngineOps ops = startCallback(u, r, e, Event.SYSCALL_ENTRY);
-                    if (ops == null) continue;
-                    int ret;
-                    try {
-                        ret = ops.reportSyscallEntry(resumed | r.result | r.action().code(), e, t);
-                    } catch (Throwable x) {
-                        ret = Callbacks.fault(e, "reportSyscallEntry on " + u.describe(), x).code();
-                    }
-                    finishCallback(u, r, e, ret);
-                }
+                callEngines(u, r, Event.SYSCALL_ENTRY, true); // reverse order (R-EVT-ORD-1)
                 finishReport(u, r, false);
                 if (r.action() != ResumeAction.STOP) break;
                 u.stop(r.resumeAction()); // stops at once, before the syscall (R-ACT-6)
@@ -70,7 +58,7 @@ class Hooks implements TraceHooks {
                 // Someone asked for a report while we were stopped: look again (R-SYS-2).
                 int result = r.result;
                 r.init().result = result;
-                resumed = SyscallAction.RESUMED;
+                r.syscallResumed = SyscallAction.RESUMED;
             }
             return SyscallAction.of(r.result) == SyscallAction.ABORT;
         } finally {
@@ -82,25 +70,7 @@ class Hooks implements TraceHooks {
     public void syscallExit(TracedTask t) {
         UtraceTask u = utraceOf(t);
         if (!wants(u, Event.SYSCALL_EXIT.bit())) return;
-        long prev = enter(u);
-        try {
-            Report r = u.report.init();
-            startReport(u);
-            for (UtraceEngine e : u.attached) {
-                EngineOps ops = startCallback(u, r, e, Event.SYSCALL_EXIT);
-                if (ops == null) continue;
-                ResumeAction ret;
-                try {
-                    ret = nonNull(e, ops.reportSyscallExit(r.action(), e, t));
-                } catch (Throwable x) {
-                    ret = Callbacks.fault(e, "reportSyscallExit on " + u.describe(), x);
-                }
-                finishCallback(u, r, e, ret.code());
-            }
-            finishReport(u, r, true);
-        } finally {
-            u.hookThreadId = prev;
-        }
+        report(u, u.report.init(), Event.SYSCALL_EXIT);
     }
 
     // ---- clone, exec, exit, death, reap -------------------------------------------------
@@ -109,22 +79,14 @@ class Hooks implements TraceHooks {
     public void clone(TracedTask parent, long cloneFlags, TracedTask child) {
         UtraceTask u = utraceOf(parent);
         if (!wants(u, Event.CLONE.bit())) return;
+        Report r = u.report.init();
+        r.cloneFlags = cloneFlags;
+        r.child = child;
+        boolean vfork = (cloneFlags & CloneFlags.CLONE_VFORK) != 0;
         long prev = enter(u);
         try {
-            Report r = u.report.init();
             startReport(u);
-            for (UtraceEngine e : u.attached) {
-                EngineOps ops = startCallback(u, r, e, Event.CLONE);
-                if (ops == null) continue;
-                ResumeAction ret;
-                try {
-                    ret = nonNull(e, ops.reportClone(r.action(), e, parent, cloneFlags, child));
-                } catch (Throwable x) {
-                    ret = Callbacks.fault(e, "reportClone on " + u.describe(), x);
-                }
-                finishCallback(u, r, e, ret.code());
-            }
-            boolean vfork = (cloneFlags & CloneFlags.CLONE_VFORK) != 0;
+            callEngines(u, r, Event.CLONE, false);
             finishReport(u, r, !vfork);
             if (vfork && r.action() == ResumeAction.STOP) {
                 // The vfork wait is uninterruptible: the stop must come before it, not after.
@@ -133,6 +95,7 @@ class Hooks implements TraceHooks {
                 u.lock.unlock();
             }
         } finally {
+            r.clearArguments();
             u.hookThreadId = prev;
         }
     }
@@ -156,52 +119,29 @@ class Hooks implements TraceHooks {
     public void exec(TracedTask t, String format, ExecInfo exec) {
         UtraceTask u = utraceOf(t);
         if (!wants(u, Event.EXEC.bit())) return;
-        long prev = enter(u);
-        try {
-            Report r = u.report.init();
-            startReport(u);
-            for (UtraceEngine e : u.attached) {
-                EngineOps ops = startCallback(u, r, e, Event.EXEC);
-                if (ops == null) continue;
-                ResumeAction ret;
-                try {
-                    ret = nonNull(e, ops.reportExec(r.action(), e, t, format, exec));
-                } catch (Throwable x) {
-                    ret = Callbacks.fault(e, "reportExec on " + u.describe(), x);
-                }
-                finishCallback(u, r, e, ret.code());
-            }
-            finishReport(u, r, true);
-        } finally {
-            u.hookThreadId = prev;
-        }
+        Report r = u.report.init();
+        r.execFormat = format;
+        r.exec = exec;
+        report(u, r, Event.EXEC);
     }
 
     @Override
     public void exit(TracedTask t, ExitCode code) {
         UtraceTask u = utraceOf(t);
         if (!wants(u, Event.EXIT.bit())) return;
+        Report r = u.report.init();
+        r.origCode = code.get();
+        r.exitCode = code;
         long prev = enter(u);
         try {
-            long orig = code.get();
-            Report r = u.report.init();
             startReport(u);
-            for (UtraceEngine e : u.attached) {
-                EngineOps ops = startCallback(u, r, e, Event.EXIT);
-                if (ops == null) continue;
-                ResumeAction ret;
-                try {
-                    ret = nonNull(e, ops.reportExit(r.action(), e, t, orig, code));
-                } catch (Throwable x) {
-                    ret = Callbacks.fault(e, "reportExit on " + u.describe(), x);
-                }
-                finishCallback(u, r, e, ret.code());
-            }
+            callEngines(u, r, Event.EXIT, false);
             finishReport(u, r, true);
             if (r.action() == ResumeAction.STOP) {
                 u.stop(r.resumeAction()); // at once, before teardown; SIGKILL is not held (R-STOP-6)
             }
         } finally {
+            r.clearArguments();
             u.hookThreadId = prev;
         }
     }
@@ -222,20 +162,12 @@ class Hooks implements TraceHooks {
         u.resume = ResumeAction.RESUME;
         u.spliceAttaching();
         u.lock.unlock();
+        Report r = u.report.init();
+        r.groupDead = groupDead;
+        r.deathSignal = signal;
         long prev = enter(u);
         try {
-            Report r = u.report.init();
-            for (UtraceEngine e : u.attached) {
-                EngineOps ops = startCallback(u, r, e, Event.DEATH);
-                if (ops == null) continue;
-                ResumeAction ret;
-                try {
-                    ret = nonNull(e, ops.reportDeath(e, t, groupDead, signal));
-                } catch (Throwable x) {
-                    ret = Callbacks.fault(e, "reportDeath on " + u.describe(), x);
-                }
-                finishCallback(u, r, e, ret.code());
-            }
+            callEngines(u, r, Event.DEATH, false); // only DETACH matters: Reaping drops those
         } finally {
             u.hookThreadId = prev;
         }
@@ -271,9 +203,7 @@ class Hooks implements TraceHooks {
                 case REPORT -> {
                     if ((u.flags & Bits.QUIESCE) != 0) {
                         r.action(ResumeAction.RESUME);
-                        for (UtraceEngine e : u.attached) {
-                            startCallback(u, r, e, null);
-                        }
+                        callEngines(u, r, null, false); // quiesce(0) only
                     } else if (u.anyEngineHoldsStop()) {
                         // OQ-4: with no QUIESCE engine the kernel would run on; we keep the
                         // documented promise that a standing stop holds the task.
@@ -331,23 +261,21 @@ class Hooks implements TraceHooks {
     public void jctl(TracedTask t, int type, int notify) {
         UtraceTask u = utraceOf(t);
         if (!wants(u, Event.JCTL.bit())) return;
+        Report r = u.report.init();
+        r.jctlType = type;
+        r.jctlNotify = notify;
+        report(u, r, Event.JCTL);
+    }
+
+    /** A pass whose stop, if any, is deferred to the resume point (R-ACT-6). */
+    private static void report(UtraceTask u, Report r, Event event) {
         long prev = enter(u);
         try {
-            Report r = u.report.init();
             startReport(u);
-            for (UtraceEngine e : u.attached) {
-                EngineOps ops = startCallback(u, r, e, Event.JCTL);
-                if (ops == null) continue;
-                ResumeAction ret;
-                try {
-                    ret = nonNull(e, ops.reportJctl(r.action(), e, t, type, notify));
-                } catch (Throwable x) {
-                    ret = Callbacks.fault(e, "reportJctl on " + u.describe(), x);
-                }
-                finishCallback(u, r, e, ret.code());
-            }
+            callEngines(u, r, event, false);
             finishReport(u, r, true);
         } finally {
+            r.clearArguments();
             u.hookThreadId = prev;
         }
     }

@@ -39,6 +39,30 @@ final class Passes {
     }
 
     /**
+     * {@code REPORT_CALLBACKS}: the one walk over the task's engines for one event occurrence
+     * (section 5.2), in attach order or, for syscall entry, in reverse (R-EVT-ORD-1). Each engine
+     * gets its quiesce call, then its event callback (R-EVT-ORD-2), a fault in either contained
+     * as DETACH; the answers are folded into {@code r}. {@code event} null is a resume-point
+     * report: quiesce calls only. No lock is held and nothing is allocated.
+     */
+    static void callEngines(UtraceTask u, Report r, Event event, boolean reverse) {
+        UtraceEngine[] engines = u.attached;
+        int n = engines.length;
+        for (int k = 0; k < n; k++) {
+            UtraceEngine e = engines[reverse ? n - 1 - k : k];
+            EngineOps ops = startCallback(u, r, e, event);
+            if (ops == null) continue;
+            int ret;
+            try {
+                ret = EventCalls.call(event, ops, e, u.task, r);
+            } catch (Throwable x) {
+                ret = Callbacks.fault(e, EventCalls.name(event) + " on " + u.describe(), x).code();
+            }
+            finishCallback(u, r, e, ret);
+        }
+    }
+
+    /**
      * {@code start_callback}: announces the engine as reporting, then reads its flags before
      * its ops (R-CTL-4), makes its quiesce call (R-EVT-ORD-2), re-reads the flags (R-EVT-4),
      * and forces STOP into the action while it holds a stop (R-ACT-5).

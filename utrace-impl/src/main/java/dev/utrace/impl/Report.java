@@ -1,11 +1,14 @@
 package dev.utrace.impl;
 
 import dev.utrace.api.ResumeAction;
+import dev.utrace.api.task.ExecInfo;
+import dev.utrace.api.task.ExitCode;
+import dev.utrace.spi.TracedTask;
 
 /**
  * The bookkeeping of one reporting pass ({@code struct utrace_report}); reused by its task.
- * Actions are kept as ordinals: a pass then makes no reference stores, which under G1 each
- * carry GC write barriers, on the dispatch path.
+ * Actions are kept as ordinals, so a syscall pass makes no reference stores (under G1 each
+ * carries GC write barriers); only the rare events with object arguments store them here.
  */
 final class Report {
     private static final ResumeAction[] ACTIONS = ResumeAction.values();
@@ -20,6 +23,29 @@ final class Report {
     int result;
     boolean detaches;
     boolean spurious;
+
+    // The event's arguments, for EventCalls. Set by the hook that carries them; the reference
+    // ones are cleared after their pass (they are rare events), the others are left as they are.
+    /** {@code UTRACE_SYSCALL_RESUMED} when the syscall-entry pass repeats (R-SYS-2), else 0. */
+    int syscallResumed;
+    long cloneFlags;
+    TracedTask child;
+    String execFormat;
+    ExecInfo exec;
+    long origCode;
+    ExitCode exitCode;
+    boolean groupDead;
+    int deathSignal;
+    int jctlType;
+    int jctlNotify;
+
+    /** Drops the reference arguments once their pass is over, so the report keeps nothing alive. */
+    void clearArguments() {
+        child = null;
+        execFormat = null;
+        exec = null;
+        exitCode = null;
+    }
 
     Report init() {
         act = RESUME;
