@@ -39,7 +39,7 @@ abstract class CoreOnSimFixture {
     void boot() {
         sim = new SimKernel(TraceHooks.NONE, programs);
         core = new UtraceCore(sim);
-        sim.setHooks(core);
+        sim.setHooks(core.hooks());
         utrace = core.facade("itest");
     }
 

@@ -24,7 +24,7 @@ import java.lang.System.Logger.Level;
  * event; otherwise it runs the one reporting pass ({@link Passes#callEngines}) with the event's
  * arguments in the task's {@link Report}, and applies what the engines decided.
  */
-class Hooks implements TraceHooks {
+final class Hooks implements TraceHooks {
 
     static UtraceTask utraceOf(TracedTask t) {
         return t.utraceSlot() instanceof UtraceTask u ? u : null;

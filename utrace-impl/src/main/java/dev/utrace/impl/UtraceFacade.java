@@ -16,11 +16,11 @@ import java.util.List;
  * One owner's view of the core: engines attached through it belong to its owner, and
  * {@link #revoke()} takes them all away. Every using bundle gets one (bundle scope).
  */
-public class UtraceFacade implements Utrace {
-    private final UtraceCore core;
+public final class UtraceFacade implements Utrace {
+    private final Controller core;
     private final Owner owner;
 
-    UtraceFacade(UtraceCore core, Owner owner) {
+    UtraceFacade(Controller core, Owner owner) {
         this.core = core;
         this.owner = owner;
     }
@@ -78,9 +78,14 @@ public class UtraceFacade implements Utrace {
         return core.engines(task);
     }
 
-    /** Revokes every engine this facade's owner attached (see {@link UtraceCore#revoke}). */
+    /** Revokes every engine this facade's owner attached (see {@link Revocation}). */
     public int revoke() {
         return core.revoke(owner);
+    }
+
+    /** The name of the owner whose engines this facade attaches. */
+    public String ownerName() {
+        return owner.name();
     }
 
     /** The number of live engines this owner has; for diagnostics and tests. */

@@ -37,7 +37,7 @@ final class UtraceTask {
 
     final ReentrantLock lock = new ReentrantLock();
     final TracedTask task;
-    final UtraceCore core;
+    final Controller core;
 
     volatile UtraceEngine[] attached = NONE;
     private final ArrayList<UtraceEngine> attaching = new ArrayList<>(2);
@@ -90,7 +90,7 @@ final class UtraceTask {
         REPORTING.setRelease(this, (UtraceEngine) null);
     }
 
-    UtraceTask(UtraceCore core, TracedTask task) {
+    UtraceTask(Controller core, TracedTask task) {
         this.core = core;
         this.task = task;
     }

@@ -88,7 +88,7 @@ class Actions_CombineTest extends CoreFixture {
             b.onExec = other;
             attach(via, t, a, Event.mask(Event.EXEC), null);
             attach(via, t, b, Event.mask(Event.EXEC), null);
-            new Tracee(t, stepCore).exec("p");
+            new Tracee(t, stepCore.hooks()).exec("p");
             assertEquals(other == ResumeAction.RESUME ? StepMode.BLOCK : StepMode.SINGLE, t.stepping, "with " + other);
         }
     }
@@ -146,9 +146,9 @@ class Actions_CombineTest extends CoreFixture {
         a.onExec = ResumeAction.STOP;
         Engine ea = attach(t, a, Event.mask(Event.EXEC, Event.SYSCALL_EXIT));
         attach(t, rec("B"), Event.mask(Event.QUIESCE, Event.SYSCALL_EXIT));
-        core.exec(t, "sim", new ExecInfo("p", List.of("p"), "sim"));
+        core.hooks().exec(t, "sim", new ExecInfo("p", List.of("p"), "sim"));
         assertTrue(ea.holdsStop(), "STOP sets the engine's stop bit");
-        core.syscallExit(t); // A returns RESUME now
+        core.hooks().syscallExit(t); // A returns RESUME now
         assertFalse(ea.holdsStop(), "any other return clears it");
         tracee(t).returnToUser();
         assertFalse(t.utraceStopped);
@@ -224,7 +224,7 @@ class Actions_CombineTest extends CoreFixture {
         a.onExec = ResumeAction.STOP;
         a.quiesce = ev -> ev == null ? ResumeAction.STOP : ResumeAction.RESUME;
         Engine ea = attach(t, a, Event.mask(Event.QUIESCE, Event.EXEC));
-        core.exec(t, "sim", new ExecInfo("p", List.of("p"), "sim"));
+        core.hooks().exec(t, "sim", new ExecInfo("p", List.of("p"), "sim"));
         assertFalse(t.utraceStopped, "the exec hook returned without stopping");
         assertEquals(List.of("A.quiesce(EXEC)", "A.exec"), log);
         assertTrue(t.notifyResume, "a REPORT is owed at the resume point");
@@ -270,9 +270,9 @@ class Actions_CombineTest extends CoreFixture {
         Engine ea = attach(t, a, Event.mask(Event.CLONE));
         List<String> steps = new CopyOnWriteArrayList<>();
         Thread th = start("parent", () -> {
-            core.clone(t, CloneFlags.CLONE_VFORK | CloneFlags.CLONE_VM, newTask());
+            core.hooks().clone(t, CloneFlags.CLONE_VFORK | CloneFlags.CLONE_VM, newTask());
             steps.add("clone returned");
-            core.finishVfork(t);
+            core.hooks().finishVfork(t);
             steps.add("vfork wait");
         });
         await("stopped", () -> t.utraceStopped);

@@ -104,7 +104,7 @@ class Attach_RulesTest extends CoreFixture {
         Engine onZombie = utrace.attach(t, OPS, a, null).engine();
         assertSame(e, onZombie, "the lookup does not check the task's state");
         onZombie.put();
-        Tracee.reap(t, core);
+        Tracee.reap(t, core.hooks());
         assertEquals(Outcome.NOT_FOUND, utrace.attach(t, OPS, a, null).outcome(), "the teardown emptied the lists");
     }
 
@@ -130,7 +130,7 @@ class Attach_RulesTest extends CoreFixture {
         Tracee tr = tracee(t);
         tr.exec("p");
         tr.syscall(3);
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertTrue(log.stream().noneMatch(s -> s.startsWith("A.")), "A was never called: " + log);
         assertEquals(EngineState.DETACHED, e.state());
     }
@@ -154,7 +154,7 @@ class Attach_RulesTest extends CoreFixture {
         assertEquals(Outcome.GONE, utrace.control(t, e, ResumeAction.INTERRUPT));
         Engine other = attach(t, rec("B"), Event.mask(Event.REAP));
         assertEquals(Outcome.DONE, utrace.control(t, other, ResumeAction.DETACH), "DETACH alone is accepted");
-        Tracee.reap(t, core);
+        Tracee.reap(t, core.hooks());
         assertEquals(List.of("A.reap"), log);
         assertEquals(Outcome.GONE, utrace.attach(t, C, rec("C"), null).outcome(), "reaping has begun");
     }

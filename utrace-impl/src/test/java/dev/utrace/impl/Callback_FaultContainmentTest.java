@@ -108,7 +108,7 @@ class Callback_FaultContainmentTest extends CoreFixture {
         Rec good = rec("Good");
         attach(t, bad, Event.mask(Event.REAP)).put();
         attach(t, good, Event.mask(Event.REAP)).put();
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(List.of("Bad.reap", "Bad.release", "Good.reap", "Good.release"), log);
         assertEquals(1, bad.releases.get());
         assertEquals(1, good.releases.get());

@@ -56,7 +56,7 @@ class Control_RulesTest extends CoreFixture {
         t.jobStopped = false;
         AtomicReference<Boolean> returned = new AtomicReference<>();
         Thread th = start("tracee", () -> {
-            core.finishJobControlStop(t);
+            core.hooks().finishJobControlStop(t);
             returned.set(true);
         });
         await("the tracee parks in the core", () -> th.getState() == Thread.State.WAITING);
@@ -261,7 +261,7 @@ class Control_RulesTest extends CoreFixture {
         assertEquals(Outcome.GONE, utrace.setEvents(t, e, EXEC));
         assertEquals(Outcome.GONE, utrace.barrier(t, e));
         tracee(t).exec("x");
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertTrue(log.isEmpty(), "no further callbacks: " + log);
         e.put();
         assertEquals(List.of("A.release"), log);
@@ -311,7 +311,7 @@ class Control_RulesTest extends CoreFixture {
         assertEquals(EngineState.DETACHED, marked.state());
         assertEquals(Outcome.GONE, utrace.control(t, marked, ResumeAction.REPORT),
                 "detached by DETACH: flags are QUIESCE, so check 3 answers");
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(Outcome.INVALID, utrace.control(t, reaped, ResumeAction.REPORT), "torn down by the reap: flags 0");
         assertEquals(Outcome.INVALID, utrace.control(t, reaped, ResumeAction.SINGLESTEP));
         assertEquals(Outcome.GONE, utrace.control(t, reaped, ResumeAction.INTERRUPT), "not checked for QUIESCE");
@@ -346,7 +346,7 @@ class Control_RulesTest extends CoreFixture {
             goOn.countDown();
         }
         join(th);
-        Tracee.reap(t, core);
+        Tracee.reap(t, core.hooks());
         assertEquals(List.of("A.death", "A.reap"), log);
         assertEquals(Outcome.GONE, utrace.control(t, e, ResumeAction.DETACH), "after the reap");
     }
@@ -363,7 +363,7 @@ class Control_RulesTest extends CoreFixture {
         assertEquals(Outcome.DONE, utrace.control(t, e, ResumeAction.DETACH));
         assertEquals(EngineState.DETACHED, e.state());
         assertEquals(1, e.refCount());
-        Tracee.reap(t, core);
+        Tracee.reap(t, core.hooks());
         assertEquals(List.of("A.death"), log, "no report_reap");
     }
 
@@ -380,7 +380,7 @@ class Control_RulesTest extends CoreFixture {
             fromReap.set(utrace.control(t, eb, ResumeAction.DETACH));
             return null;
         };
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(Outcome.GONE, fromReap.get(), "the reap has started");
         assertEquals(List.of("A.reap", "B.reap"), log, "B is reaped, not detached");
     }
@@ -426,7 +426,7 @@ class Control_RulesTest extends CoreFixture {
         join(th);
         assertEquals(Outcome.GONE, barrier.get(), "never DONE after DETACH (R-BAR-5)");
         assertTrue(seen.get().contains("A.exec.end"), seen.get()::toString);
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(List.of("A.exec", "A.exec.end"), log,
                 "no syscall-exit or reap callback reaches the real ops after the DETACH");
         assertEquals(EngineState.DETACHED, e.state());
@@ -462,7 +462,7 @@ class Control_RulesTest extends CoreFixture {
         assertTrue(e.holdsStop());
         assertEquals(Outcome.DONE, utrace.control(t.tid, e, ResumeAction.DETACH));
         tracee(t).returnToUser();
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         tasks.remove(t.tid);
         assertEquals(Outcome.GONE, utrace.control(t.tid, e, ResumeAction.DETACH));
         assertEquals(Outcome.GONE, utrace.control(t, e, ResumeAction.RESUME), "detached: GONE without looking at the task");

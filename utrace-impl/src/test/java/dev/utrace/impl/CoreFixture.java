@@ -72,7 +72,7 @@ class CoreFixture {
     }
 
     Tracee tracee(FakeTask t) {
-        return new Tracee(t, core);
+        return new Tracee(t, core.hooks());
     }
 
     Rec rec(String name) {

@@ -82,7 +82,7 @@ class Data_AndOpsTest extends CoreFixture {
         assertSame(record, t.utraceSlot(), "not freed when the last engine detaches");
         Engine again = attach(t, rec("B"), Event.mask(Event.EXEC));
         assertSame(record, t.utraceSlot(), "a re-attach reuses the record, no restart needed");
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(EngineState.DETACHED, again.state());
         assertSame(record, t.utraceSlot(), "kept after the reap too");
     }
@@ -167,7 +167,7 @@ class Data_AndOpsTest extends CoreFixture {
         tr.exec("p");
         tr.syscall(1);
         tr.clone(0, newTask());
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertTrue(log.contains("X.exec"));
         assertEquals(1, log.stream().filter(s -> s.startsWith("X.")).count(), "X got exec only: " + log);
         assertTrue(log.contains("B.reap"), "the other engine saw the whole life: " + log);

@@ -54,7 +54,7 @@ class Engine_ReferenceTest extends CoreFixture {
         assertEquals(Outcome.DONE, utrace.control(t, e, ResumeAction.DETACH)); // task "stopped"? no: running
         // The attached reference goes when the task passes a reset point.
         tracee(t).returnToUser();
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(0, e.refCount());
         assertThrows(IllegalStateException.class, e::put);
         assertEquals(1, a.releases.get());
@@ -92,7 +92,7 @@ class Engine_ReferenceTest extends CoreFixture {
         Engine tracerRef = e; // the tracer keeps its reference (R-REF-6 / checklist 28)
         Thread tracee = start("tracee", () -> {
             tracee(t).exit(0);
-            Tracee.exitAndReap(t, core);
+            Tracee.exitAndReap(t, core.hooks());
         });
         join(tracee);
         assertEquals(0, a.releases.get(), "the tracer's reference keeps the data alive after the reap");
@@ -105,7 +105,7 @@ class Engine_ReferenceTest extends CoreFixture {
         e2.put(); // passive: no reference held
         Thread reaper = start("reaper", () -> {
             tracee(t2).exit(0);
-            Tracee.reap(t2, core);
+            Tracee.reap(t2, core.hooks());
         });
         join(reaper);
         assertSame(reaper, b.releaseThread, "without a held reference, release runs inside the reap path");
@@ -120,7 +120,7 @@ class Engine_ReferenceTest extends CoreFixture {
         AttachResult second = utrace.attach(t, AttachFlags.CREATE | AttachFlags.EXCLUSIVE | AttachFlags.MATCH_OPS, a, "second");
         assertEquals(Outcome.EXISTS, second.outcome());
         assertThrows(IllegalStateException.class, second::engine);
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(1, a.releases.get(), "only the first engine was released");
         assertNull(a.releasedData, "and not with the failed attach's data");
     }
@@ -131,7 +131,7 @@ class Engine_ReferenceTest extends CoreFixture {
         FakeTask t = newTask();
         Rec a = rec("A");
         Engine e = attach(t, a, Event.mask(Event.QUIESCE));
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         tasks.remove(t.tid);
         assertEquals(EngineState.DETACHED, e.state());
         assertEquals(Outcome.GONE, utrace.setEvents(t, e, Event.mask(Event.EXEC)));
@@ -163,7 +163,7 @@ class Engine_ReferenceTest extends CoreFixture {
         EngineState[] during = new EngineState[1];
         a.during = (c, engine) -> { during[0] = engine.state(); return null; };
         e.put();
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(EngineState.ATTACHED, during[0], "still attached while report_reap runs");
         assertEquals(1, a.releases.get(), "freed right after report_reap returned");
         assertEquals(java.util.List.of("A.reap", "A.release"), log);
@@ -175,7 +175,7 @@ class Engine_ReferenceTest extends CoreFixture {
         FakeTask t = newTask();
         Rec a = rec("A");
         Engine e = utrace.attach(t, AttachFlags.CREATE, a, null).engine();
-        Tracee.exitAndReap(t, core); // the task dies and is reaped right after the attach
+        Tracee.exitAndReap(t, core.hooks()); // the task dies and is reaped right after the attach
         assertEquals(EngineState.DETACHED, e.state());
         assertEquals(0, a.releases.get(), "the caller's reference keeps the handle valid");
         assertEquals(Outcome.GONE, utrace.control(t, e, ResumeAction.DETACH));
@@ -188,7 +188,7 @@ class Engine_ReferenceTest extends CoreFixture {
     void R_REF_12_getOnAFreedEngineIsRefused() {
         FakeTask t = newTask();
         Engine e = utrace.attach(t, AttachFlags.CREATE, rec("A"), null).engine();
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         e.put();
         assertThrows(IllegalStateException.class, e::get, "a count below 1 is a programming error");
         assertFalse(e.holdsStop());

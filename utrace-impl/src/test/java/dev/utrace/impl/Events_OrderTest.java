@@ -73,7 +73,7 @@ class Events_OrderTest extends CoreFixture {
         Map<String, Thread> threads = threadsOf(a, new UtraceTask[] {Hooks.utraceOf(t)}, locked);
         Thread dying = start("dying", () -> tracee(t).exit(0));
         join(dying);
-        Thread reaper = start("reaper", () -> Tracee.reap(t, core));
+        Thread reaper = start("reaper", () -> Tracee.reap(t, core.hooks()));
         join(reaper);
         assertSame(dying, threads.get("death"));
         assertSame(reaper, threads.get("reap"), "the parent's wait, not the dead task");
@@ -196,7 +196,7 @@ class Events_OrderTest extends CoreFixture {
         long all = Event.mask(Event.QUIESCE, Event.EXIT, Event.DEATH, Event.REAP);
         attach(t, rec("A"), all);
         attach(t, rec("B"), all);
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(List.of(
                 "A.quiesce(EXIT)", "A.exit", "B.quiesce(EXIT)", "B.exit",
                 "A.quiesce(DEATH)", "A.death", "B.quiesce(DEATH)", "B.death",
@@ -211,7 +211,7 @@ class Events_OrderTest extends CoreFixture {
         a.onDeath = e -> ResumeAction.DETACH;
         attach(t, a, Event.mask(Event.DEATH, Event.REAP));
         attach(t, rec("B"), Event.mask(Event.DEATH, Event.REAP));
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(List.of("A.death", "B.death", "B.reap"), log);
     }
 
@@ -224,7 +224,7 @@ class Events_OrderTest extends CoreFixture {
         AtomicReference<Thread> reapThread = new AtomicReference<>();
         a.during = (cb, e) -> {
             if (cb.equals("death")) {
-                Thread parent = start("parent", () -> Tracee.reap(t, core));
+                Thread parent = start("parent", () -> Tracee.reap(t, core.hooks()));
                 join(parent); // the parent's release_task returns: it must not run report_reap now
                 log.add("parent reaped");
             } else {
@@ -301,23 +301,23 @@ class Events_OrderTest extends CoreFixture {
         Thread execThread = start("exec'ing thread", () -> {
             // 1. zap_other_threads: the sibling dies and self-reaps in its own context.
             Thread sib = start("sibling", () -> {
-                Tracee.kill(sibling, core);
+                Tracee.kill(sibling, core.hooks());
                 Tracee st = tracee(sibling);
                 st.task.state = TaskState.EXITING;
-                core.exit(sibling, new dev.utrace.api.task.ExitCode(Signals.SIGKILL));
+                core.hooks().exit(sibling, new dev.utrace.api.task.ExitCode(Signals.SIGKILL));
                 sibling.state = TaskState.DEAD;
-                core.death(sibling, false, -1);
-                core.releaseTask(sibling);
+                core.hooks().death(sibling, false, -1);
+                core.hooks().releaseTask(sibling);
             });
             join(sib);
             // The old leader dies too and becomes a zombie.
             Thread lead = start("leader", () -> {
-                Tracee.kill(leader, core);
+                Tracee.kill(leader, core.hooks());
                 tracee(leader).exit(Signals.SIGKILL);
             });
             join(lead);
             // 2. The exec'ing thread reaps the old leader and takes over its pid.
-            Tracee.reap(leader, core);
+            Tracee.reap(leader, core.hooks());
             tasks.put(leader.tid, execer);
             // 3. The exec'ing thread's own engines see the exec.
             tracee(execer).exec("/bin/new");

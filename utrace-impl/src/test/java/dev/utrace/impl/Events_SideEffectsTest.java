@@ -23,12 +23,12 @@ class Events_SideEffectsTest extends CoreFixture {
     @DisplayName("R-EVT-6 ignored signals are queued while an engine wants signal ign")
     void R_EVT_6_ignoredSignalsAreQueuedWhileAnEngineWantsSignalIgn() {
         FakeTask t = newTask();
-        assertFalse(core.wantsIgnoredSignals(t), "no utrace state");
+        assertFalse(core.hooks().wantsIgnoredSignals(t), "no utrace state");
         SigRec a = sigRec("A");
         Engine e = attach(t, a, Event.mask(Event.SIGNAL));
-        assertFalse(core.wantsIgnoredSignals(t), "SIGNAL alone is not enough");
+        assertFalse(core.hooks().wantsIgnoredSignals(t), "SIGNAL alone is not enough");
         assertEquals(Outcome.DONE, utrace.setEvents(t, e, Event.mask(Event.SIGNAL_IGN)));
-        assertTrue(core.wantsIgnoredSignals(t));
+        assertTrue(core.hooks().wantsIgnoredSignals(t));
         // The machine queues the ignored signal; the engine sees it.
         t.setDisposition(Signals.SIGUSR1, SigAction.SIG_IGN);
         t.queueSignal(Signals.SIGUSR1);
@@ -38,7 +38,7 @@ class Events_SideEffectsTest extends CoreFixture {
         assertEquals(List.of(), tr.delivered, "still ignored");
         assertEquals(Outcome.DONE, utrace.control(t, e, ResumeAction.DETACH));
         tr.returnToUser(); // reset point
-        assertFalse(core.wantsIgnoredSignals(t), "dropped again once no engine wants them");
+        assertFalse(core.hooks().wantsIgnoredSignals(t), "dropped again once no engine wants them");
     }
 
     @Test
@@ -46,14 +46,14 @@ class Events_SideEffectsTest extends CoreFixture {
     void R_EVT_7_fatalSignalsAreNotShortCircuitedWhileAnEngineWantsTermOrCore() {
         FakeTask t = newTask();
         Engine e = attach(t, sigRec("A"), Event.mask(Event.SIGNAL, Event.SIGNAL_IGN, Event.SIGNAL_STOP));
-        assertFalse(core.considerFatalSignal(t));
+        assertFalse(core.hooks().considerFatalSignal(t));
         assertEquals(Outcome.DONE, utrace.setEvents(t, e, Event.mask(Event.SIGNAL_TERM)));
-        assertTrue(core.considerFatalSignal(t));
+        assertTrue(core.hooks().considerFatalSignal(t));
         FakeTask t2 = newTask();
         SigRec b = sigRec("B");
         b.onSignal = (action, info, ka) -> SignalAction.IGN.with(ResumeAction.RESUME);
         attach(t2, b, Event.mask(Event.SIGNAL_CORE));
-        assertTrue(core.considerFatalSignal(t2));
+        assertTrue(core.hooks().considerFatalSignal(t2));
         // A fatal signal goes through delivery, so the engine can stop it from killing.
         t2.queueSignal(Signals.SIGSEGV);
         Tracee tr = tracee(t2);
@@ -90,17 +90,17 @@ class Events_SideEffectsTest extends CoreFixture {
         FakeTask t = newTask();
         SigRec a = sigRec("A");
         attach(t, a, Event.SIGNAL_ALL | Event.QUIESCE.bit());
-        assertEquals(-1, core.getSignal(t, new SignalInfo(), new SigAction()), "the pending attach is spliced first");
+        assertEquals(-1, core.hooks().getSignal(t, new SignalInfo(), new SigAction()), "the pending attach is spliced first");
         t.queueSignal(Signals.SIGKILL);
         SignalInfo info = new SignalInfo();
         SigAction ka = new SigAction();
-        assertEquals(Signals.SIGKILL, core.getSignal(t, info, ka), "dequeued and handed back untouched");
+        assertEquals(Signals.SIGKILL, core.hooks().getSignal(t, info, ka), "dequeued and handed back untouched");
         assertEquals(Signals.SIGKILL, info.signo);
         assertEquals(SigAction.SIG_DFL, ka.handler);
         assertEquals(List.of(), log);
         // Other signals are reported as usual.
         t.queueSignal(Signals.SIGTERM);
-        core.getSignal(t, new SignalInfo(), new SigAction());
+        core.hooks().getSignal(t, new SignalInfo(), new SigAction());
         assertEquals(List.of("A.signal(TERM,SIGTERM)"), log);
     }
 }

@@ -79,7 +79,7 @@ class Lifetime_RaceTest extends RaceFixture {
                 }
 
                 @Override public void check(int it) {
-                    Tracee.reap(t, core);
+                    Tracee.reap(t, core.hooks());
                     if (atGuarantee[0] >= 0 && ops.entries.get() != atGuarantee[0]) {
                         fail("round " + it + ": a callback started after DETACH took effect");
                     }
@@ -109,7 +109,7 @@ class Lifetime_RaceTest extends RaceFixture {
             return new RaceHarness.Round() {
                 @Override public void sideA() {
                     RaceHarness.jitter(100);
-                    Tracee.reap(t, core);
+                    Tracee.reap(t, core.hooks());
                 }
 
                 @Override public void sideB() {
@@ -203,7 +203,7 @@ class Lifetime_RaceTest extends RaceFixture {
                 }
 
                 @Override public void check(int it) {
-                    Tracee.exitAndReap(t, core);
+                    Tracee.exitAndReap(t, core.hooks());
                     if (ops.entries.get() != atGuarantee[0]) {
                         fail("round " + it + ": " + (ops.entries.get() - atGuarantee[0])
                                 + " callback(s) started after the guarantee point");
@@ -252,7 +252,7 @@ class Lifetime_RaceTest extends RaceFixture {
             return new RaceHarness.Round() {
                 @Override public void sideA() {
                     RaceHarness.jitter(100);
-                    Tracee.reap(t, core);
+                    Tracee.reap(t, core.hooks());
                 }
 
                 @Override public void sideB() {
@@ -316,7 +316,7 @@ class Lifetime_RaceTest extends RaceFixture {
                 }
 
                 @Override public void check(int it) {
-                    Tracee.reap(t, core);
+                    Tracee.reap(t, core.hooks());
                     switch (got[0]) {
                         case DONE -> assertEquals(1, ops.deaths.get(), () -> "round " + it + ": DONE, so report_death must come");
                         case ALREADY -> assertEquals(0, ops.deaths.get(), () -> "round " + it + ": ALREADY, so no report_death");

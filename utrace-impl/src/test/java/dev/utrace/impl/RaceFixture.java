@@ -135,7 +135,7 @@ abstract class RaceFixture extends CoreFixture {
             }
 
             @Override public void check(int it) {
-                Tracee.exitAndReap(t, core);
+                Tracee.exitAndReap(t, core.hooks());
                 for (int k = 0; k < n; k++) {
                     RaceOps ops = opsList.get(k);
                     if (ops.entries.get() != atGuarantee[k]) fail("round " + it + ": engine " + k + " called after revoke()");

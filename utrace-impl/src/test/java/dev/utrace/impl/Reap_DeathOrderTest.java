@@ -50,7 +50,7 @@ class Reap_DeathOrderTest extends CoreFixture {
         Thread dying = start("dying", () -> tracee(t).exit(0));
         awaitLatch(inDeath);
         try {
-            Tracee.reap(t, core); // the parent reaps now, while report_death runs
+            Tracee.reap(t, core.hooks()); // the parent reaps now, while report_death runs
             assertEquals(List.of("A.death"), log, "the reaper left at once: no report_reap before death returned");
             Engine ea = utrace.attach(t, AttachFlags.MATCH_OPS, a, null).engine();
             assertEquals(Outcome.GONE, utrace.setEvents(t, ea, REAP), "R-SET-2: release_task has begun");
@@ -78,7 +78,7 @@ class Reap_DeathOrderTest extends CoreFixture {
         };
         tracee(t).exit(0);
         assertEquals(List.of("A.death"), log);
-        Thread reaper = start("reaper", () -> Tracee.reap(t, core));
+        Thread reaper = start("reaper", () -> Tracee.reap(t, core.hooks()));
         join(reaper);
         assertEquals(List.of("A.death", "A.reap"), log);
         assertSame(reaper, reapThread.get());
@@ -97,7 +97,7 @@ class Reap_DeathOrderTest extends CoreFixture {
         tracee(t).exit(0);
         assertEquals(EngineState.DETACHED, ea.state(), "detached at the end of the death report");
         assertEquals(1, a.releases.get(), "its attached reference was dropped then; release ran");
-        Tracee.reap(t, core);
+        Tracee.reap(t, core.hooks());
         assertEquals(List.of("A.death", "B.death", "A.release", "B.reap"), log);
     }
 
@@ -119,7 +119,7 @@ class Reap_DeathOrderTest extends CoreFixture {
                     utrace.control(t, eb, ResumeAction.STOP)));
             return null;
         };
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(List.of(Outcome.GONE, Outcome.NOT_FOUND, Outcome.GONE, Outcome.GONE, Outcome.GONE), seen.get(),
                 "create, lookup, set_events, control(DETACH), control(STOP) during report_reap");
         assertEquals(List.of("A.reap", "B.reap"), log, "B was still reaped");
@@ -136,7 +136,7 @@ class Reap_DeathOrderTest extends CoreFixture {
         Rec a = rec("A");
         attach(t, a, EXEC | EXIT | DEATH | REAP);
         tracee(t).exec("x");
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(List.of("A.exec", "A.exit", "A.death", "A.reap"), log);
     }
 
@@ -151,7 +151,7 @@ class Reap_DeathOrderTest extends CoreFixture {
         assertEquals(Outcome.ALREADY, utrace.setEvents(t, e, QUIESCE | REAP));
         assertEquals(Outcome.DONE, utrace.setEvents(t, e, REAP));
         assertEquals(Outcome.GONE, utrace.control(t, e, ResumeAction.STOP));
-        Tracee.reap(t, core);
+        Tracee.reap(t, core.hooks());
         assertEquals(List.of("A.reap"), log);
     }
 
@@ -168,7 +168,7 @@ class Reap_DeathOrderTest extends CoreFixture {
         assertEquals(EngineState.DETACHED, e.state());
         assertNull(((UtraceEngine) e).ops, "ops are null once unlinked");
         assertEquals(1, e.refCount(), "the attached reference was put");
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(1, e.refCount(), "the reap does not put it again");
         assertTrue(log.isEmpty(), log::toString);
         e.put();
@@ -187,11 +187,11 @@ class Reap_DeathOrderTest extends CoreFixture {
             refsInCallback.set(engine.refCount());
             return null;
         };
-        core.exec(t, "sim", new dev.utrace.api.task.ExecInfo("x", List.of("x"), "sim"));
+        core.hooks().exec(t, "sim", new dev.utrace.api.task.ExecInfo("x", List.of("x"), "sim"));
         assertEquals(2, refsInCallback.get());
         assertEquals(EngineState.DETACHED, e.state());
         assertEquals(1, e.refCount());
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(1, e.refCount());
         assertEquals(List.of("A.exec"), log);
     }
@@ -209,7 +209,7 @@ class Reap_DeathOrderTest extends CoreFixture {
             refsInReap.set(engine.refCount());
             return null;
         };
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(2, refsInReap.get(), "still held while report_reap runs");
         assertEquals(List.of("A.reap"), log);
         for (Engine e : List.of(ea, eb)) {
@@ -226,7 +226,7 @@ class Reap_DeathOrderTest extends CoreFixture {
         Rec a = rec("A");
         Engine e = attach(t, a, REAP); // never spliced: no pass ran
         tracee(t).exit(0);
-        Tracee.reap(t, core);
+        Tracee.reap(t, core.hooks());
         assertEquals(List.of("A.reap"), log);
         assertEquals(1, e.refCount());
     }

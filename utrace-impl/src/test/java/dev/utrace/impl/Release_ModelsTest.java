@@ -122,7 +122,7 @@ class Release_ModelsTest extends CoreFixture {
         Context ctx = new Context();
         assertEquals(Outcome.DONE, ptraceAttach(t, ops, ctx));
         Engine held = utrace.attach(t, AttachFlags.MATCH_OPS, ops, null).engine(); // model B: the tracer keeps one
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(1, passive.releases.get(), "passive: released when the reap dropped the attached reference");
         assertEquals("a-data", passive.releasedData);
         assertFalse(ctx.freed.get(), "ptrace-like: the data outlives the reap while a reference is held");
@@ -162,7 +162,7 @@ class Release_ModelsTest extends CoreFixture {
         AtomicReference<Thread> reaper = new AtomicReference<>();
         boolean done = ptraceRequest(t, ops, () -> {
             // The tracee is killed, dies and is reaped while the request is in flight.
-            Thread r = start("reaper", () -> Tracee.exitAndReap(t, core));
+            Thread r = start("reaper", () -> Tracee.exitAndReap(t, core.hooks()));
             reaper.set(r);
             join(r);
             assertFalse(ctx.freed.get(), "the request's reference keeps the context");
@@ -243,7 +243,7 @@ class Release_ModelsTest extends CoreFixture {
         self.set(e);
         e.put(); // passive
         a.onExec = ResumeAction.DETACH;
-        core.exec(t, "sim", new dev.utrace.api.task.ExecInfo("x", List.of("x"), "sim"));
+        core.hooks().exec(t, "sim", new dev.utrace.api.task.ExecInfo("x", List.of("x"), "sim"));
         assertEquals(1, a.releases.get(), "released inside the tracee's pass");
         assertEquals(Outcome.GONE, fromRelease.get(), "the engine is being destroyed");
         assertEquals(Boolean.TRUE, otherThreadGotLock.get());
@@ -257,7 +257,7 @@ class Release_ModelsTest extends CoreFixture {
         FakeTask t1 = newTask();
         Rec a = rec("A");
         attach(t1, a, REAP).put();
-        Thread reaper = start("reaper", () -> Tracee.exitAndReap(t1, core));
+        Thread reaper = start("reaper", () -> Tracee.exitAndReap(t1, core.hooks()));
         join(reaper);
         assertSame(reaper, a.releaseThread);
 
@@ -308,7 +308,7 @@ class Release_ModelsTest extends CoreFixture {
         if (o == Outcome.DONE) freedByCaller.set(true);
         e.put();
         tracee(t).returnToUser();
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertTrue(freedByCaller.get());
         assertEquals(List.of("A.release"), log, "no callback ran: the caller owned the clean-up");
     }
@@ -345,7 +345,7 @@ class Release_ModelsTest extends CoreFixture {
         assertEquals(Outcome.ALREADY, o, "the callbacks will clean up, the caller must not");
         e.put();
         join(dying);
-        Tracee.reap(t, core);
+        Tracee.reap(t, core.hooks());
         assertEquals(1, cleanups.get());
         assertEquals(List.of("A.death", "A.release"), log, "no report_reap after report_death detached");
     }

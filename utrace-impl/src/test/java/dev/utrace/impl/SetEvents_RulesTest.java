@@ -72,7 +72,7 @@ class SetEvents_RulesTest extends CoreFixture {
             if (c.equals("reap")) inReap.set(utrace.setEvents(t, engine, 0));
             return null;
         };
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(Outcome.GONE, inReap.get(), "clearing REAP after report_reap began");
         assertEquals(Outcome.GONE, utrace.setEvents(t, e, REAP));
     }
@@ -83,10 +83,10 @@ class SetEvents_RulesTest extends CoreFixture {
         FakeTask t = newTask();
         Rec a = rec("A");
         Engine e = attach(t, a, DEATH | QUIESCE | REAP);
-        new Tracee(t, core).exit(0); // the death report ran and returned RESUME
+        new Tracee(t, core.hooks()).exit(0); // the death report ran and returned RESUME
         assertEquals(Outcome.DONE, utrace.setEvents(t, e, DEATH | QUIESCE | REAP), "nothing new is asked for");
         e.put(); // only the attached reference is left
-        Tracee.reap(t, core);
+        Tracee.reap(t, core.hooks());
         assertTrue(log.contains("A.reap"), "report_reap comes: " + log);
         assertEquals(EngineState.DETACHED, e.state());
         assertEquals(1, a.releases.get(), "the reap dropped the attached reference and release ran");
@@ -109,7 +109,7 @@ class SetEvents_RulesTest extends CoreFixture {
             }
             return null;
         };
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(Outcome.ALREADY, clearDeath.get());
         assertEquals(Outcome.ALREADY, clearQuiesce.get());
         assertEquals(Outcome.ALREADY, disable.get(), "R-SET-7: disabling during the death report");
@@ -128,7 +128,7 @@ class SetEvents_RulesTest extends CoreFixture {
         assertEquals(Outcome.ALREADY, utrace.setEvents(t, e, REAP | QUIESCE));
         assertEquals(REAP, e.events(), "nothing changed");
         assertEquals(Outcome.DONE, utrace.setEvents(t, e, REAP | EXEC), "only DEATH/QUIESCE are refused");
-        Tracee.reap(t, core);
+        Tracee.reap(t, core.hooks());
         assertEquals(List.of("A.reap"), log);
     }
 
@@ -293,7 +293,7 @@ class SetEvents_RulesTest extends CoreFixture {
         join(th);
         e.put();
         tracee(t).exec("x");
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         assertEquals(List.of("A.release"), log, "no callbacks, not even report_reap; release at the silent teardown");
         assertEquals(1, a.releases.get());
     }
@@ -325,7 +325,7 @@ class SetEvents_RulesTest extends CoreFixture {
         assertEquals(EXEC, e.events());
         tracee(t).exec("x");
         assertEquals(List.of("A.exec"), log);
-        Tracee.exitAndReap(t, core);
+        Tracee.exitAndReap(t, core.hooks());
         tasks.remove(t.tid);
         assertEquals(Outcome.GONE, utrace.setEvents(t.tid, e, EXEC), "the task is gone");
     }

@@ -38,7 +38,7 @@ class Signal_ReportTest extends CoreFixture {
      * The kernel's get_signal_to_deliver loop: the same info across every round, as in the
      * kernel (the core relies on it to re-report a held signal, R-SIG-4).
      */
-    private static int signalLoop(UtraceCore hooks, FakeTask t, SignalInfo info, SigAction ka, List<String> delivered) {
+    private static int signalLoop(dev.utrace.spi.TraceHooks hooks, FakeTask t, SignalInfo info, SigAction ka, List<String> delivered) {
         for (int guard = 0; guard < 100; guard++) {
             int r = hooks.getSignal(t, info, ka);
             if (r < 0) continue;
@@ -133,7 +133,7 @@ class Signal_ReportTest extends CoreFixture {
         t.queueSignal(Signals.SIGUSR1);
         List<String> delivered = new CopyOnWriteArrayList<>();
         SignalInfo info = new SignalInfo();
-        Thread th = start("tracee", () -> signalLoop(core, t, info, new SigAction(), delivered));
+        Thread th = start("tracee", () -> signalLoop(core.hooks(), t, info, new SigAction(), delivered));
         await("stopped holding the signal", () -> t.utraceStopped);
         assertEquals(List.of(), delivered);
         assertEquals(Outcome.DONE, utrace.control(t, e, ResumeAction.INTERRUPT));
@@ -152,14 +152,14 @@ class Signal_ReportTest extends CoreFixture {
         a.onSignal = (action, info, ka) -> SignalAction.IGN.with(ResumeAction.RESUME) | SignalAction.HOLD;
         attachSettled(t, a, Event.mask(Event.SIGNAL));
         t.queueSignal(Signals.SIGUSR1);
-        assertEquals(-1, core.getSignal(t, new SignalInfo(), new SigAction()), "ignored now");
+        assertEquals(-1, core.hooks().getSignal(t, new SignalInfo(), new SigAction()), "ignored now");
         assertEquals(1, t.queued(), "and seen again later");
         a.onSignal = (action, info, ka) -> SignalAction.DELIVER.with(ResumeAction.RESUME) | SignalAction.HOLD;
         SignalInfo info = new SignalInfo();
-        assertEquals(Signals.SIGUSR1, core.getSignal(t, info, new SigAction()), "delivered now");
+        assertEquals(Signals.SIGUSR1, core.hooks().getSignal(t, info, new SigAction()), "delivered now");
         assertEquals(1, t.queued(), "and queued again");
         a.onSignal = (action, info2, ka) -> SignalAction.IGN.with(ResumeAction.RESUME);
-        assertEquals(-1, core.getSignal(t, new SignalInfo(), new SigAction()));
+        assertEquals(-1, core.hooks().getSignal(t, new SignalInfo(), new SigAction()));
         assertEquals(0, t.queued(), "without HOLD it is consumed");
         assertEquals(3, log.size());
     }
@@ -175,10 +175,10 @@ class Signal_ReportTest extends CoreFixture {
         SignalInfo info = new SignalInfo();
         SigAction ka = new SigAction();
         AtomicReference<Integer> got = new AtomicReference<>();
-        Thread th = start("tracee", () -> got.set(core.getSignal(t, info, ka)));
+        Thread th = start("tracee", () -> got.set(core.hooks().getSignal(t, info, ka)));
         await("stopped", () -> t.utraceStopped);
         t.queueSignal(Signals.SIGUSR2);
-        Tracee.kill(t, core);
+        Tracee.kill(t, core.hooks());
         join(th);
         assertEquals(Signals.SIGKILL, got.get());
         assertEquals(Signals.SIGKILL, info.signo);
@@ -199,7 +199,7 @@ class Signal_ReportTest extends CoreFixture {
         attachSettled(t, a, Event.SIGNAL_ALL);
         t.queueSignal(Signals.SIGUSR1);
         SignalInfo info = new SignalInfo();
-        assertEquals(Signals.SIGTERM, core.getSignal(t, info, new SigAction()), "the stand-in for TERM");
+        assertEquals(Signals.SIGTERM, core.hooks().getSignal(t, info, new SigAction()), "the stand-in for TERM");
         assertEquals(Signals.SIGTRAP, info.signo);
     }
 
@@ -229,16 +229,16 @@ class Signal_ReportTest extends CoreFixture {
         Engine e = attachSettled(t, a, Event.mask(Event.QUIESCE, Event.SIGNAL));
         t.queueSignal(Signals.SIGUSR1);
         SigAction ka = new SigAction();
-        assertEquals(Signals.SIGUSR1, core.getSignal(t, new SignalInfo(), ka));
+        assertEquals(Signals.SIGUSR1, core.hooks().getSignal(t, new SignalInfo(), ka));
         assertEquals(Outcome.DONE, utrace.control(t, e, ResumeAction.REPORT));
-        core.signalHandler(t, true);
+        core.hooks().signalHandler(t, true);
         tracee(t).returnToUser();
         assertEquals(List.of("A.signal(DELIVER,SIGUSR1)", "A.signal(HANDLER,0)"), log, "HANDLER, not REPORT or quiesce(0)");
 
         log.clear();
         t.queueSignal(Signals.SIGUSR1);
-        assertEquals(Signals.SIGUSR1, core.getSignal(t, new SignalInfo(), ka));
-        core.signalHandler(t, false); // not stepping, nothing asked: only notify-resume clears the flag
+        assertEquals(Signals.SIGUSR1, core.hooks().getSignal(t, new SignalInfo(), ka));
+        core.hooks().signalHandler(t, false); // not stepping, nothing asked: only notify-resume clears the flag
         assertEquals(true, t.notifyResume);
         tracee(t).returnToUser();
         assertEquals(List.of("A.signal(DELIVER,SIGUSR1)"), log);

@@ -29,7 +29,7 @@ class Stop_ReleasedStopTest extends CoreFixture {
         Thread th = start("tracee", () -> tracee(t).exec("p")); // P answers RESUME: its stop is gone
         await("the tracee returns to user or stops", () -> !th.isAlive() || t.utraceStopped);
         boolean stopped = t.utraceStopped;
-        if (stopped) Tracee.kill(t, core); // let the thread go
+        if (stopped) Tracee.kill(t, core.hooks()); // let the thread go
         join(th);
         assertEquals(List.of("P.exec"), log);
         assertFalse(ep.holdsStop(), "P returned RESUME, so it holds no stop (R-ACT-4)");
@@ -47,7 +47,7 @@ class Stop_ReleasedStopTest extends CoreFixture {
         Thread th = start("tracee", () -> tracee(t).exec("p")); // P answers INTERRUPT: its stop is gone
         await("the tracee returns to user or stops", () -> !th.isAlive() || t.utraceStopped);
         boolean stopped = t.utraceStopped;
-        if (stopped) Tracee.kill(t, core);
+        if (stopped) Tracee.kill(t, core.hooks());
         join(th);
         assertFalse(ep.holdsStop());
         assertTrue(log.contains("P.exec"));

@@ -27,7 +27,7 @@ class Stop_RulesTest extends CoreFixture {
         Engine e = attach(t, rec("A"), EXEC);
         Thread th = holdStopped(t, e);
         assertEquals(TaskState.TRACED, t.state(), "TASK_UTRACED");
-        Tracee.kill(t, core);
+        Tracee.kill(t, core.hooks());
         join(th); // TASK_WAKEKILL: SIGKILL ends the sleep though the engine still holds its stop
         assertTrue(e.holdsStop());
         assertFalse(t.utraceStopped);
@@ -47,7 +47,7 @@ class Stop_RulesTest extends CoreFixture {
         assertTrue(t.jobStopped, "still in its job-control stop");
         // When SIGCONT comes, nothing holds it in the core any more.
         t.jobStopped = false;
-        Thread th = start("tracee", () -> core.finishJobControlStop(t));
+        Thread th = start("tracee", () -> core.hooks().finishJobControlStop(t));
         join(th);
     }
 
@@ -166,7 +166,7 @@ class Stop_RulesTest extends CoreFixture {
             if (th.isAlive()) {
                 boolean holds = ea.holdsStop();
                 boolean stopped = t.utraceStopped;
-                Tracee.kill(t, core); // free the parked thread
+                Tracee.kill(t, core.hooks()); // free the parked thread
                 join(th);
                 org.junit.jupiter.api.Assertions.fail("stuck: utrace-stopped=" + stopped + ", A holds a stop=" + holds);
             }
@@ -241,9 +241,9 @@ class Stop_RulesTest extends CoreFixture {
         Rec a = rec("A");
         Engine e = attach(t, a, Event.CLONE.bit());
         a.onClone = ResumeAction.STOP;
-        join(start("parent", () -> core.clone(t, CloneFlags.CLONE_VFORK, child)));
+        join(start("parent", () -> core.hooks().clone(t, CloneFlags.CLONE_VFORK, child)));
         assertFalse(t.utraceStopped, "not inside the clone hook");
-        Thread vf = start("parent", () -> core.finishVfork(t));
+        Thread vf = start("parent", () -> core.hooks().finishVfork(t));
         await("stopped before the vfork wait", () -> t.utraceStopped);
         assertEquals(Outcome.DONE, utrace.control(t, e, ResumeAction.RESUME));
         join(vf);
@@ -257,7 +257,7 @@ class Stop_RulesTest extends CoreFixture {
         Engine e = attach(t, a, EXEC | QUIESCE);
         a.onExec = ResumeAction.STOP;
         a.quiesce = ev -> ev == null ? ResumeAction.STOP : ResumeAction.RESUME;
-        core.exec(t, "sim", new dev.utrace.api.task.ExecInfo("x", List.of("x"), "sim")); // returns: no stop here
+        core.hooks().exec(t, "sim", new dev.utrace.api.task.ExecInfo("x", List.of("x"), "sim")); // returns: no stop here
         assertFalse(t.utraceStopped);
         assertTrue(t.notifyResume, "a REPORT is owed at the resume point");
         Thread th = start("tracee", () -> tracee(t).returnToUser());
@@ -283,13 +283,13 @@ class Stop_RulesTest extends CoreFixture {
             tr.exit(9); // SIGKILL: the task dies
         });
         await("stopped at syscall entry", () -> t.utraceStopped);
-        Tracee.kill(t, core);
+        Tracee.kill(t, core.hooks());
         join(th);
         assertEquals(Boolean.FALSE, ran.get(), "the syscall was aborted");
         assertTrue(tr.ran.isEmpty(), "no syscall (and no user code) ran");
         assertEquals(List.of("A.syscallEntry", "A.exit", "A.death"), log,
                 "EXIT and DEATH reach the engine that held the stop; STOP from report_exit did not hold it");
-        Tracee.reap(t, core);
+        Tracee.reap(t, core.hooks());
         assertEquals(List.of("A.syscallEntry", "A.exit", "A.death", "A.reap"), log);
         assertEquals(EngineState.DETACHED, e.state());
     }
@@ -301,7 +301,7 @@ class Stop_RulesTest extends CoreFixture {
         Engine a = attach(t, rec("A"), EXEC);
         Engine b = attach(t, rec("B"), EXEC);
         Thread th = holdStopped(t, a, b);
-        Tracee.kill(t, core);
+        Tracee.kill(t, core.hooks());
         join(th);
         assertTrue(a.holdsStop() && b.holdsStop(), "both still hold stops");
         assertFalse(t.utraceStopped);
@@ -330,7 +330,7 @@ class Stop_RulesTest extends CoreFixture {
         };
         a.onClone = ResumeAction.STOP; // ...and STOP the parent
         a.quiesce = ev -> ev == null ? ResumeAction.STOP : ResumeAction.RESUME;
-        core.clone(parent, 0, child); // returns: nothing blocks inside the callbacks
+        core.hooks().clone(parent, 0, child); // returns: nothing blocks inside the callbacks
         assertEquals(List.of("A.quiesce(CLONE)", "A.clone", "B.clone"), log, "B is not delayed by A's stop");
         assertEquals(Outcome.IN_PROGRESS, childStop.get());
         Thread p = start("parent", () -> tracee(parent).returnToUser());

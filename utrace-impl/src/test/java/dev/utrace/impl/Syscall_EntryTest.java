@@ -110,7 +110,7 @@ class Syscall_EntryTest extends CoreFixture {
         Tracee tr = tracee(t);
         Thread th = start("tracee", () -> tr.syscall(11));
         await("stopped at entry", () -> t.utraceStopped);
-        Tracee.kill(t, core);
+        Tracee.kill(t, core.hooks());
         join(th);
         assertEquals(List.of(), tr.ran, "skipped");
         assertEquals(List.of("A.syscallEntry"), log, "not repeated");
@@ -127,7 +127,7 @@ class Syscall_EntryTest extends CoreFixture {
             Tracee tr = tracee(t);
             assertEquals(act == SyscallAction.RUN, tr.syscall(12));
             assertEquals(act == SyscallAction.RUN ? List.of(12L) : List.of(), tr.ran, act.name());
-            assertEquals(act == SyscallAction.ABORT, core.syscallEntry(t), "the hook's answer for " + act);
+            assertEquals(act == SyscallAction.ABORT, core.hooks().syscallEntry(t), "the hook's answer for " + act);
         }
     }
 

@@ -106,7 +106,7 @@ public class DispatchBench {
             e.put(); // the attached reference keeps it
             floor[i] = callee(i);
         }
-        core.syscallExit(task); // splices the new engines (the first pass after attach)
+        core.hooks().syscallExit(task); // splices the new engines (the first pass after attach)
         // Warm the floor's call site with every receiver class so it is megamorphic too.
         FloorCallee[] all = {new CalleeA(), new CalleeB(), new CalleeC(), new CalleeD()};
         for (int k = 0; k < 100_000; k++) sink += all[k & 3].call(k);
@@ -114,7 +114,7 @@ public class DispatchBench {
 
     @Benchmark
     public void dispatch() {
-        core.syscallExit(task);
+        core.hooks().syscallExit(task);
     }
 
     @Benchmark

@@ -52,7 +52,7 @@ public class LifecycleBench {
         utrace.setEvents(task, e, events);
         Outcome o = utrace.control(task, e, ResumeAction.DETACH);
         e.put();
-        core.syscallExit(task); // the tracee passes a report point: the detached engine is unlinked and freed
+        core.hooks().syscallExit(task); // the tracee passes a report point: the detached engine is unlinked and freed
         return o;
     }
 }

@@ -56,7 +56,7 @@ public class RevokeBench {
                 bundle.setEvents(task, e, events);
                 e.put();
             }
-            core.syscallExit(task); // splices them onto the attached list, as a running task would
+            core.hooks().syscallExit(task); // splices them onto the attached list, as a running task would
         }
         ops.released = 0;
     }

@@ -95,7 +95,7 @@ public class WatchedStoreBench {
         writeProgram(NOP_PROGRAM, "nop");
         machine = new SimKernel(TraceHooks.NONE, programs);
         core = new UtraceCore(machine);
-        machine.setHooks(core);
+        machine.setHooks(core.hooks());
         watch = new WatchpointsImpl(core.facade("watched-store-bench"), machine, machine);
     }
 

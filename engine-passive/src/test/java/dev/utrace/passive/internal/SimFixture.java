@@ -34,7 +34,7 @@ abstract class SimFixture {
     void boot() {
         sim = new SimKernel(TraceHooks.NONE, programs);
         core = new UtraceCore(sim);
-        sim.setHooks(core);
+        sim.setHooks(core.hooks());
         tracer = newTracer("passive", Settings.DEFAULT);
     }
 

@@ -45,7 +45,7 @@ abstract class WatchFixture {
     void boot() {
         sim = new SimKernel(TraceHooks.NONE, programs);
         core = new UtraceCore(sim);
-        sim.setHooks(core);
+        sim.setHooks(core.hooks());
         slots = new CountingSlots(sim);
         watch = new WatchpointsImpl(core.facade(ENGINE), sim, slots);
         watch.onAttach = engines::add;

@@ -43,7 +43,7 @@ abstract class ShellFixture {
     void boot() {
         sim = new SimKernel(TraceHooks.NONE, programs);
         core = new UtraceCore(sim);
-        sim.setHooks(core);
+        sim.setHooks(core.hooks());
         utrace = core.facade("shell-test");
         threadIO = new ThreadIOImpl();
         threadIO.start();

@@ -54,7 +54,7 @@ abstract class ShellFixture {
     void boot() {
         sim = new SimKernel(TraceHooks.NONE, programs);
         core = new UtraceCore(sim);
-        sim.setHooks(core);
+        sim.setHooks(core.hooks());
         probe = core.facade("probe");
         ptrace = new PtraceService(core.facade("engine-ptrace"), sim, null);
         tracer = new ShellTracer(ptrace);
