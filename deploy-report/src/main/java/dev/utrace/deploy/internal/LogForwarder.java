@@ -22,8 +22,8 @@ import org.osgi.service.log.LogReaderService;
  *
  * <p>A line reads {@code <bundle>: <message>}, plus the message of a {@link BundleException}
  * (the framework's reason, written for people); other exceptions stay out of it: no stack
- * trace or exception class reaches the console. Entries logged
- * before this component started are passed on at activation, oldest first.
+ * trace or exception class reaches the console. Entries logged before this component started
+ * are passed on at activation, oldest first.
  */
 @Component(service = {}, immediate = true,
         property = "service.description=Shows the OSGi log's warnings and errors through java.util.logging")
