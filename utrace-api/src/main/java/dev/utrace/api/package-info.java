@@ -1,7 +1,7 @@
 /**
  * The utrace engine API: several independent tracing engines watch and control the same
  * task at once. This page is the concept book; the rule IDs (R-...) refer to the project's
- * semantics reference, {@code shared/design/utrace-semantics.md}.
+ * semantics reference, {@code docs/utrace-semantics.md} in the repository.
  *
  * <h2>Engines and tasks</h2>
  * An <em>engine</em> is one tracer's attachment to one task: an {@link dev.utrace.api.EngineOps}

@@ -28,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +53,8 @@ import org.osgi.service.metatype.annotations.Designate;
 @Component(service = PassiveTracer.class, configurationPid = PassiveConfig.PID, immediate = true)
 @Designate(ocd = PassiveConfig.class)
 public final class PassiveTracerImpl implements PassiveTracer {
+    static final String LOGGER = "dev.utrace.passive";
+    private static final System.Logger LOG = System.getLogger(LOGGER);
     private final Utrace utrace;
     private final Machine machine;
     private volatile Settings settings;
@@ -68,9 +71,14 @@ public final class PassiveTracerImpl implements PassiveTracer {
     volatile Runnable afterLookup;
     volatile Consumer<Outcome> afterDetach;
 
+    /**
+     * Activated with its configuration's properties, read by {@link SettingsReader} rather than
+     * through the {@link PassiveConfig} type: DS would turn {@code ringSize = banana} into a
+     * default without a word. A refused value keeps its last good value and is logged.
+     */
     @Activate
-    public PassiveTracerImpl(@Reference Utrace utrace, @Reference Machine machine, PassiveConfig config) {
-        this(utrace, machine, Settings.of(config));
+    public PassiveTracerImpl(@Reference Utrace utrace, @Reference Machine machine, Map<String, Object> properties) {
+        this(utrace, machine, configure(properties, Settings.DEFAULT));
     }
 
     PassiveTracerImpl(Utrace utrace, Machine machine, Settings settings) {
@@ -80,8 +88,15 @@ public final class PassiveTracerImpl implements PassiveTracer {
     }
 
     @Modified
-    void modified(PassiveConfig config) {
-        settings = Settings.of(config);
+    void modified(Map<String, Object> properties) {
+        settings = configure(properties, settings);
+    }
+
+    /** The settings {@code properties} give; each refused value or unknown key is one warning line. */
+    private static Settings configure(Map<String, ?> properties, Settings last) {
+        SettingsReader.Result r = SettingsReader.read(properties, last);
+        for (String problem : r.problems()) LOG.log(System.Logger.Level.WARNING, problem);
+        return r.settings();
     }
 
     Settings settings() {

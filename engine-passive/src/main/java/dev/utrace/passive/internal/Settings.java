@@ -3,7 +3,7 @@ package dev.utrace.passive.internal;
 import dev.utrace.passive.Kind;
 import java.util.Set;
 
-/** The configuration as values: defaults for new traces. */
+/** The configuration as values: defaults for new traces ({@link SettingsReader} reads them). */
 record Settings(Set<Kind> events, int ringSize, boolean follow, int keepEnded) {
     static final Settings DEFAULT = new Settings(Kind.all(), 1024, false, 256);
 
@@ -11,16 +11,5 @@ record Settings(Set<Kind> events, int ringSize, boolean follow, int keepEnded) {
         events = Set.copyOf(events);
         if (ringSize < 1) throw new IllegalArgumentException("ringSize must be at least 1, not " + ringSize);
         keepEnded = Math.max(0, keepEnded);
-    }
-
-    /** From the typed configuration; a bad event list falls back to every event. */
-    static Settings of(PassiveConfig c) {
-        Set<Kind> events;
-        try {
-            events = Kind.parse(c.defaultEvents());
-        } catch (IllegalArgumentException e) {
-            events = Kind.all();
-        }
-        return new Settings(events, Math.max(1, c.ringSize()), c.followChildren(), c.keepEnded());
     }
 }

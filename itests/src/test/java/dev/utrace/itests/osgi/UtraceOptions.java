@@ -57,6 +57,11 @@ public final class UtraceOptions {
                 jar("configadmin"), jar("fileinstall"));
     }
 
+    /** The Felix Log Service (OSGi log), as in the distribution: FileInstall and DS log their failures to it. */
+    public static Option osgiLog() {
+        return jar("log");
+    }
+
     /**
      * JUnit 4 inside the framework (OSGi-packaged JUnit, Hamcrest and Pax Exam's invoker), from
      * the files Maven resolved; use it instead of {@code junitBundles()}, which fetches them
