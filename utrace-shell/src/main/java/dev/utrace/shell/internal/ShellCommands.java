@@ -10,7 +10,10 @@ import dev.utrace.shell.format.Table;
 import dev.utrace.shell.format.UsageError;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -166,16 +169,21 @@ public final class ShellCommands {
         }
     }
 
-    private static String read(CommandSession session, List<String> files) throws IOException {
+    private static String read(CommandSession session, List<String> files) {
         StringBuilder sb = new StringBuilder();
         for (String f : files) {
             Path path = session.currentDir().resolve(f);
+            if (Files.isDirectory(path)) throw new Refusal(Values.quote(f) + " is a folder; tail reads files");
             try {
                 sb.append(Files.readString(path, StandardCharsets.UTF_8));
             } catch (NoSuchFileException e) {
                 throw new Refusal("no file " + Values.quote(f) + " in " + session.currentDir());
-            } catch (IOException | java.io.UncheckedIOException e) {
-                throw new Refusal("cannot read " + Values.quote(f) + " as text: " + e.getMessage());
+            } catch (MalformedInputException e) {
+                throw new Refusal(Values.quote(f) + " is not text (UTF-8); tail shows lines of text");
+            } catch (AccessDeniedException e) {
+                throw new Refusal("no permission to read " + Values.quote(f));
+            } catch (IOException | UncheckedIOException e) {
+                throw new Refusal("cannot read " + Values.quote(f) + "; check that it is a readable file");
             }
         }
         return sb.toString();

@@ -91,5 +91,8 @@ class ShellCommandsTest extends ShellFixture {
         session.currentDir(programs);
         assertEquals("two\nthree", session.execute("tail -2 a.txt"));
         assertEquals("no file 'b.txt' in " + programs + usage("tail"), refused("tail b.txt"));
+        Files.write(programs.resolve("c.bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        assertEquals("'c.bin' is not text (UTF-8); tail shows lines of text" + usage("tail"), refused("tail c.bin"));
+        assertEquals("'.' is a folder; tail reads files" + usage("tail"), refused("tail ."));
     }
 }
