@@ -69,17 +69,16 @@ final class CommandNames {
     }
 
     /**
-     * Known names near a misspelt one, compared without their scopes (a letter or two off; one for
-     * short names), closest first, at most three; bare where the bare name runs that command.
+     * Known names near a misspelt one, compared and shown without their scopes (typing the bare
+     * name runs one of them): a letter or two off, one for short names; closest first, at most three.
      */
     static List<String> near(CommandSession session, String typed) {
         String t = typed.toLowerCase(Locale.ROOT);
         String typedBare = t.substring(t.indexOf(':') + 1);
-        Set<String> out = new TreeSet<>(Comparator.comparingInt((String s) -> distance(typedBare, s.substring(s.indexOf(':') + 1)))
-                .thenComparing(s -> s));
+        Set<String> out = new TreeSet<>(Comparator.comparingInt((String s) -> distance(typedBare, s)).thenComparing(s -> s));
         for (String c : all(session)) {
             String bare = c.substring(c.indexOf(':') + 1);
-            if (distance(typedBare, bare) <= (typedBare.length() <= 3 ? 1 : 2)) out.add(c.equals(executed(session, bare)) ? bare : c);
+            if (distance(typedBare, bare) <= (typedBare.length() <= 3 ? 1 : 2)) out.add(bare);
         }
         return out.stream().limit(3).toList();
     }

@@ -57,6 +57,10 @@ class ShellCommandsTest extends ShellFixture {
                 assertThrows(UsageError.class, () -> session.execute("frobnicate 1 [2] $x")).toString());
         assertEquals("unknown command 'nosuch:ps'; did you mean ps?; help lists the commands",
                 assertThrows(UsageError.class, () -> session.execute("nosuch:ps")).toString());
+        processor.addCommand("other", (org.apache.felix.service.command.Function) (s, a) -> null, "spawn");
+        processor.addCommand("other", (org.apache.felix.service.command.Function) (s, a) -> null, "spwn");
+        assertEquals("unknown command 'sapwn'; did you mean spwn or spawn?; help lists the commands",
+                assertThrows(UsageError.class, () -> session.execute("sapwn")).toString(), "each name once, bare");
         assertEquals(before, run("ps"));
     }
 
