@@ -2,13 +2,18 @@ package dev.utrace.passive.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.utrace.passive.internal.commands.PassiveCommands;
 import dev.utrace.passive.internal.commands.PassiveConverter;
+import dev.utrace.shell.command.Command;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
 import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.apache.felix.service.command.CommandSession;
@@ -19,7 +24,6 @@ import org.junit.jupiter.api.Test;
 
 /** The passive: commands in a real Gogo runtime over the tracer, the real core and the real simulated machine. */
 class PassiveCommandsTest extends SimFixture {
-    static final String[] FUNCTIONS = {"trace", "untrace", "list", "log", "stats"};
     ThreadIOImpl threadIO;
     CommandProcessorImpl processor;
     CommandSession session;
@@ -29,8 +33,7 @@ class PassiveCommandsTest extends SimFixture {
         threadIO = new ThreadIOImpl();
         threadIO.start();
         processor = new CommandProcessorImpl(threadIO);
-        PassiveCommands commands = new PassiveCommands(tracer);
-        for (String f : FUNCTIONS) processor.addCommand("passive", commands, f);
+        for (Command c : new PassiveCommands(tracer).commands()) processor.addCommand(c.scope(), c, c.name());
         processor.addConverter(new PassiveConverter());
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
@@ -49,7 +52,7 @@ class PassiveCommandsTest extends SimFixture {
     }
 
     String refused(String line) {
-        return assertThrows(IllegalArgumentException.class, () -> session.execute(line)).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> session.execute(line), line).toString();
     }
 
     /** The stats table with the time columns (% time, seconds, usecs/call) masked: they vary from run to run. */
@@ -209,26 +212,48 @@ class PassiveCommandsTest extends SimFixture {
         int idle = spawnStopped("idle");
         run("trace -e exit " + idle);
         String before = run("list");
+        String trace = "\nusage: passive:trace [-e|--events <list>] [--follow] [--no-follow] <pid>  (events: syscalls,"
+                + " signals, clone, exec, exit, death, all; comma separated)";
+        String untrace = "\nusage: passive:untrace <pid>";
+        String log = "\nusage: passive:log [-n <count>] [pid]  (default 20 events; every trace when no pid)";
+        String stats = "\nusage: passive:stats [--sort <column>] [pid]  (columns: calls, errors, time, avg, syscall; every trace"
+                + " when no pid)";
         String[][] cases = {
-                {"trace 99", "no task with pid 99; ps lists them\nusage: passive:" + "trace [-e|--events <list>] [--follow|--no-follow] <pid>"},
-                {"trace --follow --no-follow " + idle, "--follow and --no-follow contradict each other; give one of them, or neither for the configured setting\nusage: passive:trace"},
-                {"trace " + idle, "pid 2 is already traced; untrace 2 first\nusage: passive:trace"},
-                {"trace -e syscalls,bogus 1", "unknown event 'bogus'; known events: syscalls, signals, clone, exec, exit, death, all\nusage: passive:trace"},
-                {"trace x", "'x' is not a pid; a pid is a positive number, as utrace:ps shows it\nusage: passive:trace"},
-                {"trace", "trace needs the pid of a task; utrace:ps lists them\nusage: passive:trace"},
-                {"untrace 1", "pid 1 is not traced\nusage: passive:untrace <pid>"},
-                {"untrace 99", "pid 99 is not traced\nusage: passive:untrace <pid>"},
-                {"untrace", "untrace needs the pid of a traced task; passive:list lists them\nusage: passive:untrace <pid>"},
-                {"log 1", "no trace of pid 1; list shows the traces\nusage: passive:log"},
-                {"log -n x " + idle, "'x' is not a number; -n takes how many events to show\nusage: passive:log"},
-                {"log -n -3", "-n -3 is negative; -n takes how many events to show, 0 or more\nusage: passive:log"},
-                {"stats --sort bogus " + idle, "unknown column 'bogus'; known columns: syscall, calls, errors, time, avg\nusage: passive:stats"},
-                {"stats --sort bogus", "unknown column 'bogus'; known columns: syscall, calls, errors, time, avg\nusage: passive:stats"},
-                {"stats 7", "no trace of pid 7; list shows the traces\nusage: passive:stats"},
+                {"trace 99", "no task with pid 99; ps lists them" + trace},
+                {"trace --follow --no-follow " + idle, "--follow and --no-follow contradict each other; give one of them, or"
+                        + " neither for the configured setting" + trace},
+                {"trace " + idle, "pid 2 is already traced; untrace 2 first" + trace},
+                {"trace -e syscalls,bogus 1", "unknown event 'bogus'; known events: syscalls, signals, clone, exec, exit, death,"
+                        + " all" + trace},
+                {"trace -e '' 5", "an empty word where -e <list> was expected" + trace},
+                {"trace -e , 5", "no events given; known events: syscalls, signals, clone, exec, exit, death, all" + trace},
+                {"trace -e", "-e needs <list> after it: what to record, comma separated: syscalls, signals, clone, exec, exit,"
+                        + " death, all (default: the configured events)" + trace},
+                {"trace -e exit -e exec 1", "-e is given twice; give it once" + trace},
+                {"trace -x 1", "unknown option '-x'; trace takes -e or --events, --follow, --no-follow" + trace},
+                {"trace x", "'x' is not a pid; a pid is a positive number, as utrace:ps shows it" + trace},
+                {"trace ２", "'２' is not a pid; a pid is a positive number, as utrace:ps shows it (write numbers with the"
+                        + " digits 0-9)" + trace},
+                {"trace", "trace needs <pid>: the thread id, as utrace:ps shows it" + trace},
+                {"trace 2 3", "trace takes at most 1 argument (<pid>); '3' is one too many" + trace},
+                {"untrace 1", "pid 1 is not traced" + untrace},
+                {"untrace 99", "pid 99 is not traced" + untrace},
+                {"untrace null", "'null' is not a pid; a pid is a positive number, as passive:list shows it" + untrace},
+                {"untrace", "untrace needs <pid>: the thread id, as passive:list shows it" + untrace},
+                {"list x", "list takes no arguments; 'x' is one too many\nusage: passive:list"},
+                {"log 1", "no trace of pid 1; list shows the traces" + log},
+                {"log -n x " + idle, "'x' is not a count of events; -n takes how many events to show, 0 or more" + log},
+                {"log -n -3", "'-3' is not a count of events; -n takes how many events to show, 0 or more" + log},
+                {"log 10 -n 99999999999", "'99999999999' is too large for a count of events; at most 2147483647" + log},
+                {"log null", "'null' is not a pid; a pid is a positive number, as passive:list shows it" + log},
+                {"log [1]", "a list [1] where <pid> was expected; give one word" + log},
+                {"stats --sort bogus " + idle, "unknown column 'bogus'; known columns: syscall, calls, errors, time, avg" + stats},
+                {"stats --sort bogus", "unknown column 'bogus'; known columns: syscall, calls, errors, time, avg" + stats},
+                {"stats 7", "no trace of pid 7; list shows the traces" + stats},
         };
         for (String[] c : cases) {
             String message = refused(c[0]);
-            assertEquals(true, message.startsWith(c[1]), c[0] + " said:\n" + message);
+            assertEquals(c[1], message, c[0]);
             assertEquals(before, run("list"), "nothing changed after " + c[0]);
             assertEquals(1, core.facade("probe").engines(sim.findTask(idle)).size(), "nothing changed after " + c[0]);
             assertEquals(0, sim.findTask(1) == null ? 1 : core.facade("probe").engines(sim.findTask(1)).size());
@@ -236,5 +261,38 @@ class PassiveCommandsTest extends SimFixture {
         assertEquals("""
                 PID  TGID  COMMAND  STATE    EVENTS  FOLLOW  RECORDED  DROPPED  RING
                   2     2  idle     tracing  exit    no             0        0  1024""", before);
+    }
+
+    /** Records what the completion script declares, as gogo.jline's {@code complete} would take it. */
+    public static final class Complete {
+        final List<String> calls = new ArrayList<>();
+
+        public void complete(String... args) {
+            calls.add(String.join(" ", args));
+        }
+    }
+
+    @Test
+    void theCompletionScriptDeclaresEveryCommandAndCompletesTraces() throws Exception {
+        Complete complete = new Complete();
+        processor.addCommand("gogo", complete, "complete");
+        String script;
+        try (InputStream in = PassiveCommands.class.getResourceAsStream("/passive-completion.gosh")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        session.execute(script);
+        for (Command c : new PassiveCommands(tracer).commands()) {
+            assertTrue(complete.calls.contains("-c passive:" + c.name() + " -e"), c.name() + " in " + complete.calls);
+            assertTrue(complete.calls.stream().anyMatch(l -> l.startsWith("-c passive:" + c.name() + " -d ")), c.name());
+        }
+        assertTrue(complete.calls.contains("-c passive:trace -a __passive_tasks"), complete.calls.toString());
+        assertTrue(complete.calls.contains("-c passive:untrace -a __passive_live"), complete.calls.toString());
+        assertTrue(complete.calls.contains("-c passive:log -a __passive_traces"), complete.calls.toString());
+        assertEquals(List.of(), session.execute("__passive_traces"));
+        int pid = tracedCounter(); // traced to its death: an ended trace
+        int idle = spawnStopped("idle");
+        run("trace -e exit " + idle);
+        assertEquals(List.of(Integer.toString(idle)), session.execute("__passive_live"));
+        assertEquals(List.of(Integer.toString(idle), Integer.toString(pid)), session.execute("__passive_traces"));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.TaskState;
 import dev.utrace.sim.WaitStatus;
+import dev.utrace.shell.command.Command;
 import dev.utrace.watchpoint.internal.commands.WatchCommands;
 import dev.utrace.watchpoint.internal.commands.WatchConverter;
 import java.io.ByteArrayInputStream;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The watch: commands in a real Gogo runtime over the engine, the real core and the real simulated machine. */
 class WatchCommandsTest extends WatchFixture {
     static final String[] FUNCTIONS = {"add", "rm", "list", "hits", "resume", "slots"};
+    List<Command> commands;
     ThreadIOImpl threadIO;
     CommandProcessorImpl processor;
     CommandSession session;
@@ -34,8 +36,8 @@ class WatchCommandsTest extends WatchFixture {
         threadIO = new ThreadIOImpl();
         threadIO.start();
         processor = new CommandProcessorImpl(threadIO);
-        WatchCommands commands = new WatchCommands(watch, sim, sim);
-        for (String f : FUNCTIONS) processor.addCommand("watch", commands, f);
+        commands = new WatchCommands(watch, sim, sim).commands();
+        for (Command c : commands) processor.addCommand(c.scope(), c, c.name());
         processor.addConverter(new WatchConverter());
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
@@ -54,7 +56,7 @@ class WatchCommandsTest extends WatchFixture {
     }
 
     String refused(String line) {
-        return assertThrows(IllegalArgumentException.class, () -> session.execute(line)).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> session.execute(line), line).toString();
     }
 
     @Test
@@ -117,8 +119,16 @@ class WatchCommandsTest extends WatchFixture {
         int pid = sim.spawn("idle", List.of());
         String add = "\nusage: watch:add <pid> <address> <length> [w|rw] [--all-threads] [--stop]  (address: 0x-hex or"
                 + " decimal, aligned to length; length: 1, 2, 4 or 8; w = writes (default), rw = reads and writes)";
-        assertEquals("add needs a pid, an address and a length" + add, refused("add"));
-        assertEquals("add needs a pid, an address and a length" + add, refused("add " + pid + " 0x10"));
+        assertEquals("add needs <pid>: the thread id, as utrace:ps shows it" + add, refused("add"));
+        assertEquals("add needs <length>: how many bytes: 1, 2, 4 or 8" + add, refused("add " + pid + " 0x10"));
+        assertEquals("a list [1] where <pid> was expected; give one word" + add, refused("add [1]"));
+        assertEquals("add takes at most 4 arguments (<pid> <address> <length> [w|rw]); 'x' is one too many" + add,
+                refused("add " + pid + " 0x10 8 w x"));
+        assertEquals("unknown option '--all'; add takes --all-threads, --stop" + add, refused("add " + pid + " 0x10 8 --all"));
+        assertEquals("'null' is not a pid; a pid is a positive number, as utrace:ps shows it" + add, refused("add null 0x10 8"));
+        assertEquals("'0x10000000000000000' is too large for an address; at most 0xffffffffffffffff (64 bits)" + add,
+                refused("add " + pid + " 0x10000000000000000 8"));
+        assertEquals("'８' is not a length that can be watched; give 1, 2, 4 or 8 (bytes)" + add, refused("add " + pid + " 0x10 ８"));
         assertEquals("'x' is not a pid; a pid is a positive number, as utrace:ps shows it" + add, refused("add x 0x10 8"));
         assertEquals("'0xzz' is not an address; give 0x-hex (0x10000008) or decimal" + add, refused("add " + pid + " 0xzz 8"));
         assertEquals("'3' is not a length that can be watched; give 1, 2, 4 or 8 (bytes)" + add, refused("add " + pid + " 0x10 3"));
@@ -134,7 +144,7 @@ class WatchCommandsTest extends WatchFixture {
                 + " 3: 0x10000018/8 w by watchpoint engine on 2), so 0x20000000/8 w cannot be watched; remove a watchpoint"
                 + " on that thread first, or watch one of those ranges with the same access, which shares its slot" + add, full);
         assertEquals(4, watch.list().size(), "refusals changed nothing");
-        assertEquals("rm needs the id of a watch; watch:list shows them\nusage: watch:rm <id>  (watch:list shows the ids)",
+        assertEquals("rm needs <id>: the watch's id, as watch:list shows it\nusage: watch:rm <id>  (watch:list shows the ids)",
                 refused("rm"));
         assertEquals("'one' is not a watch id; watch:list shows the ids\nusage: watch:rm <id>  (watch:list shows the ids)",
                 refused("rm one"));
@@ -143,8 +153,11 @@ class WatchCommandsTest extends WatchFixture {
         assertEquals("no watch 9; watch:list shows the watches\nusage: watch:hits [-n <count>] [id]  (default 20 hits;"
                 + " every watch when no id)", refused("hits 9"));
         String hits = "\nusage: watch:hits [-n <count>] [id]  (default 20 hits; every watch when no id)";
-        assertEquals("'x' is not a number; -n takes how many hits to show" + hits, refused("hits -n x"));
-        assertEquals("-n -1 is negative; -n takes how many hits to show, 0 or more" + hits, refused("hits -n -1"));
+        assertEquals("'x' is not a count of hits; -n takes how many hits to show, 0 or more" + hits, refused("hits -n x"));
+        assertEquals("'-1' is not a count of hits; -n takes how many hits to show, 0 or more" + hits, refused("hits -n -1"));
+        assertEquals("'null' is not a pid; a pid is a positive number, as watch:list shows it under stopped\n"
+                + "usage: watch:resume <pid>  (a thread a --stop watch holds stopped on a hit)", refused("resume null"));
+        assertEquals("list takes no arguments; 'x' is one too many\nusage: watch:list", refused("list x"));
         assertEquals("no task with pid 99; utrace:ps lists them\nusage: watch:slots <pid>  (the thread's 4 debug slots,"
                 + " every owner's)", refused("slots 99"));
         sim.kill(pid, Signals.SIGKILL);

@@ -1,5 +1,7 @@
 package dev.utrace.shell.internal;
 
+import dev.utrace.shell.command.Command;
+import dev.utrace.shell.command.Registrations;
 import dev.utrace.shell.internal.Results.CompletionScript;
 import dev.utrace.shell.internal.Results.Completions;
 import java.io.IOException;
@@ -11,21 +13,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.felix.service.command.CommandSession;
-import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * {@code utrace:completions}: loads into the calling shell session the tab completion that
  * started bundles ship (a script named by their {@value #HEADER} manifest header), each once per
  * session, again when the bundle is updated. The shell profile calls it at start and before
  * each prompt, so an engine hot-deployed while the shell runs completes at the next prompt.
+ * In a jline console it also makes a bare name complete as the command it runs
+ * ({@link BareNameCompleter}) and Ctrl-C stop a utrace command with a plain "interrupted"
+ * ({@link CtrlC}): both need the console, which the prompt's call has.
  */
-@Component(service = CompletionsCommand.class, property = {
-        "osgi.command.scope=utrace", "osgi.command.function=completions"})
+@Component(service = {}, property = "service.description=utrace:completions, which loads the bundles' tab completion")
 public final class CompletionsCommand {
     /** The manifest header naming a bundle's completion script (an entry of the bundle). */
     public static final String HEADER = "Utrace-Completion";
@@ -33,16 +36,48 @@ public final class CompletionsCommand {
     static final String LOADED = "utrace.completions.loaded";
 
     private final BundleContext context;
+    private final Command command;
+    private Registrations registrations;
+
+    /** The command, not registered (tests hand it to a Gogo runtime); {@code context} lists the bundles. */
+    public CompletionsCommand(BundleContext context, boolean register) {
+        this.context = context;
+        this.command = Command.command(UtraceCommands.SCOPE, "completions")
+                .does("load the tab completion of every started bundle that ships one, those deployed since the shell started too")
+                .flag("--quiet", "print nothing (for the prompt)")
+                .runs(w -> {
+                    Completions c = load(w.session());
+                    if (w.session().get(BareNameCompleter.READER) != null) adaptConsole(w.session());
+                    return w.flag("--quiet") ? null : c;
+                });
+        if (register) registrations = Registrations.register(context, List.of(command));
+    }
 
     @Activate
     public CompletionsCommand(BundleContext context) {
-        this.context = context;
+        this(context, true);
     }
 
-    @Descriptor("load the tab completion of every started bundle that ships one, those deployed since the shell started too")
-    public Completions completions(CommandSession session,
-            @Descriptor("print nothing (for the prompt)") @Parameter(names = "--quiet", presentValue = "true", absentValue = "false")
-            boolean quiet) {
+    @Deactivate
+    void deactivate() {
+        registrations.close();
+    }
+
+    public Command command() {
+        return command;
+    }
+
+    /** In a jline console: bare names complete as the commands they run; Ctrl-C stops a utrace command plainly. */
+    private static void adaptConsole(CommandSession session) {
+        try {
+            BareNameCompleter.install(session);
+            CtrlC.install(session);
+        } catch (LinkageError jlineNotWired) {
+            // a console whose jline this bundle was not wired to: it stays as gogo.jline has it
+        }
+    }
+
+    private Completions load(CommandSession session) {
         Set<String> loaded = loaded(session);
         List<CompletionScript> rows = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
@@ -57,12 +92,7 @@ public final class CompletionsCommand {
             loaded.add(key);
         }
         session.put(LOADED, loaded);
-        return quiet ? null : new Completions(rows);
-    }
-
-    @Descriptor("load the tab completion of every started bundle that ships one")
-    public Completions completions(CommandSession session) {
-        return completions(session, false);
+        return new Completions(rows);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,11 +1,13 @@
 package dev.utrace.shell.internal;
 
-import org.osgi.annotation.bundle.Header;
-import dev.utrace.shell.format.UsageError;
+import static dev.utrace.shell.command.Command.command;
 
 import dev.utrace.api.EngineInfo;
 import dev.utrace.api.Utrace;
-import dev.utrace.api.task.Signals;
+import dev.utrace.shell.command.Command;
+import dev.utrace.shell.command.Refusal;
+import dev.utrace.shell.command.Registrations;
+import dev.utrace.shell.command.Values;
 import dev.utrace.shell.internal.Results.ConsoleText;
 import dev.utrace.shell.internal.Results.EngineRow;
 import dev.utrace.shell.internal.Results.Engines;
@@ -24,123 +26,153 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.apache.felix.service.command.Descriptor;
+import org.osgi.annotation.bundle.Header;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The {@code utrace:} shell commands (as Felix SCR's {@code ComponentCommands}): each returns a
- * value from {@link Results} that {@link TableConverter} formats. A bad argument throws an
- * {@link IllegalArgumentException} saying what was wrong and how to call the command, which
- * Gogo prints; it is checked before anything is done, so nothing changes.
+ * The {@code utrace:} commands over the machine and the core: ps, spawn, kill, info, console,
+ * programs, engines, wait. Each returns a value from {@link Results} that {@link TableConverter}
+ * formats. Every word is read before the machine is asked anything, and the machine's own
+ * refusals change nothing, so a refused line leaves everything as it was.
  */
 @Header(name = "Utrace-Completion", value = "utrace-completion.gosh") // utrace:completions loads it into each shell session
-@Component(service = UtraceCommands.class, property = {
-        "osgi.command.scope=utrace",
-        "osgi.command.function=ps", "osgi.command.function=spawn", "osgi.command.function=kill",
-        "osgi.command.function=info", "osgi.command.function=console", "osgi.command.function=programs",
-        "osgi.command.function=engines", "osgi.command.function=wait"})
-public final class UtraceCommands implements WaitCommand {
-    static final String PS = "ps";
-    static final String SPAWN = "spawn <program> [args...]  (programs lists them; up to 6 numeric args)";
-    static final String KILL = "kill <pid> [signal]  (signal: 1..64 or a name such as TERM, KILL, SIGUSR1; default TERM)";
-    static final String INFO = "info <pid>";
-    static final String CONSOLE = "console <pid>";
-    static final String PROGRAMS = "programs";
-    static final String ENGINES = "engines [pid]";
-    static final String WAIT = "wait <pid> [timeout-ms]  (default 10000)";
+@Component(service = {}, property = "service.description=The utrace: shell commands over the machine and the core")
+public final class UtraceCommands {
+    static final String SCOPE = "utrace";
+    /** Most arguments a program takes (rdi, rsi, rdx, r10, r8, r9). */
+    static final int PROGRAM_ARGS = 6;
     static final long DEFAULT_WAIT_MILLIS = 10_000;
+    static final String PS_LISTS = "as ps shows it";
 
     private final SimMachine sim;
     private final Machine machine;
     private final Utrace utrace;
+    private final List<Command> commands;
+    private Registrations registrations;
 
-    @Activate
-    public UtraceCommands(@Reference SimMachine sim, @Reference Machine machine, @Reference Utrace utrace) {
+    /** The commands, not registered anywhere (tests hand them to a Gogo runtime themselves). */
+    public UtraceCommands(SimMachine sim, Machine machine, Utrace utrace) {
         this.sim = sim;
         this.machine = machine;
         this.utrace = utrace;
+        this.commands = List.of(ps(), spawn(), kill(), info(), console(), programs(), engines(), waitCommand());
     }
 
-    @Descriptor("list every live task (threads included)")
-    public Tasks ps() {
-        return new Tasks(sim.tasks());
+    @Activate
+    public UtraceCommands(@Reference SimMachine sim, @Reference Machine machine, @Reference Utrace utrace,
+            BundleContext context) {
+        this(sim, machine, utrace);
+        registrations = Registrations.register(context, commands);
     }
 
-    @Descriptor("start a program as a new process, a child of init; prints its pid")
-    public Spawned spawn(
-            @Descriptor("the program's name, as programs lists it") String program,
-            @Descriptor("up to six numeric arguments, given to the program in rdi, rsi, rdx, r10, r8, r9") String... args) {
-        List<String> list = List.of(args);
-        int pid = sim(SPAWN, () -> sim.spawn(program, list));
-        return new Spawned(pid, program, list);
+    @Deactivate
+    void deactivate() {
+        registrations.close();
     }
 
-    @Descriptor("start a program (missing: the program's name)")
-    public Spawned spawn() {
-        throw bad("spawn needs the name of a program; programs lists them", SPAWN);
+    public List<Command> commands() {
+        return commands;
     }
 
-    @Descriptor("send a signal (missing: the pid)")
-    public Signalled kill() {
-        throw bad("kill needs the pid of a process; ps lists them", KILL);
+    private Command ps() {
+        return command(SCOPE, "ps").does("list every live task (threads included): pid, tgid, ppid, state, threads, command")
+                .runs(w -> new Tasks(sim.tasks()));
     }
 
-    @Descriptor("send SIGTERM to a process")
-    public Signalled kill(@Descriptor("the process id, as ps shows it") String pid) {
-        return kill(pid, "TERM");
+    private Command spawn() {
+        return command(SCOPE, "spawn").does("start a program as a new process, a child of init; prints its pid")
+                .param("program", "the program's name, as programs lists it")
+                .rest("args", "up to six numbers (decimal, or 0x and hex digits; 64 bits each), given to the program"
+                        + " in rdi, rsi, rdx, r10, r8, r9", PROGRAM_ARGS)
+                .note("programs lists them; up to 6 numeric args")
+                .runs(w -> {
+                    String program = w.get("program");
+                    List<String> args = new ArrayList<>();
+                    for (String a : w.rest()) {
+                        Values.word(a, true, "a program argument", "programs take numbers: decimal, or 0x and hex digits");
+                        args.add(a.replaceFirst("^0X", "0x"));
+                    }
+                    int pid = sim(() -> sim.spawn(program, args));
+                    return new Spawned(pid, program, List.copyOf(args));
+                });
     }
 
-    @Descriptor("send a signal to a process, as kill(2) does")
-    public Signalled kill(
-            @Descriptor("the process id, as ps shows it") String pid,
-            @Descriptor("the signal: a number 1..64 or a name such as TERM, KILL, SIGUSR1") String signal) {
-        int p = pid(pid, KILL);
-        int sig;
-        try {
-            sig = Signals.parse(signal);
-        } catch (IllegalArgumentException e) {
-            throw bad(e.getMessage(), KILL);
-        }
-        sim(KILL, () -> {
-            sim.kill(p, sig);
-            return null;
-        });
-        return new Signalled(p, sig);
+    private Command kill() {
+        return command(SCOPE, "kill").does("send a signal to a process, as kill(2) does")
+                .param("pid", "the process id, as ps shows it")
+                .optional("signal", "the signal: a number 1..64 or a name such as TERM, KILL, SIGUSR1 (default TERM)")
+                .note("signal: 1..64 or a name such as TERM, KILL, SIGUSR1; default TERM")
+                .runs(w -> {
+                    int pid = Values.pid(w.get("pid"), PS_LISTS);
+                    int sig = Values.signal(w.get("signal", "TERM"));
+                    sim(() -> {
+                        sim.kill(pid, sig);
+                        return null;
+                    });
+                    return new Signalled(pid, sig);
+                });
     }
 
-    @Descriptor("show one task (missing: the pid)")
-    public TaskDetail info() {
-        throw bad("info needs the pid of a task; ps lists them", INFO);
+    private Command info() {
+        return command(SCOPE, "info").does("show one task: ids, parent, program, state, threads and how many engines it has")
+                .param("pid", "the thread id, as ps shows it")
+                .runs(w -> {
+                    int pid = Values.pid(w.get("pid"), PS_LISTS);
+                    TaskInfo info = sim(() -> sim.info(pid));
+                    TracedTask t = machine.findTask(pid);
+                    return new TaskDetail(info, t == null ? 0 : utrace.engines(t).size());
+                });
     }
 
-    @Descriptor("show one task: ids, parent, program, state, threads and how many engines it has")
-    public TaskDetail info(@Descriptor("the thread id, as ps shows it") String pid) {
-        int p = pid(pid, INFO);
-        TaskInfo info = sim(INFO, () -> sim.info(p));
-        TracedTask t = machine.findTask(p);
-        return new TaskDetail(info, t == null ? 0 : utrace.engines(t).size());
+    private Command console() {
+        return command(SCOPE, "console").does("show what a process wrote to its standard output (the last 8 KiB), also after it ended")
+                .param("pid", "the process id, as ps or spawn showed it")
+                .runs(w -> {
+                    int pid = Values.pid(w.get("pid"), PS_LISTS);
+                    return new ConsoleText(pid, sim(() -> sim.console(pid)));
+                });
     }
 
-    @Descriptor("show a process's output (missing: the pid)")
-    public ConsoleText console() {
-        throw bad("console needs the pid of a process; ps lists them", CONSOLE);
+    private Command programs() {
+        return command(SCOPE, "programs").does("list the programs spawn can start: the library, then the programs folder")
+                .runs(w -> new Programs(sim.programs()));
     }
 
-    @Descriptor("show what a process wrote to its standard output (the last 8 KiB), also after it ended")
-    public ConsoleText console(@Descriptor("the process id, as ps or spawn showed it") String pid) {
-        int p = pid(pid, CONSOLE);
-        return new ConsoleText(p, sim(CONSOLE, () -> sim.console(p)));
+    private Command engines() {
+        return command(SCOPE, "engines")
+                .does("list the engines of every live task, or of one: owning bundle, state, references, stop, events, ops")
+                .optional("pid", "the thread id, as ps shows it (default: every live task)")
+                .runs(w -> {
+                    if (!w.has("pid")) return allEngines();
+                    int pid = Values.pid(w.get("pid"), PS_LISTS);
+                    TracedTask t = machine.findTask(pid);
+                    if (t == null) throw new Refusal("no live task with pid " + pid + "; ps lists the live ones");
+                    return new Engines(rows(pid, t));
+                });
     }
 
-    @Descriptor("list the programs spawn can start: the library, then the programs folder")
-    public Programs programs() {
-        return new Programs(sim.programs());
+    private Command waitCommand() {
+        return command(SCOPE, "wait").does("wait until a process has ended and been reaped, and show how it ended")
+                .param("pid", "the process id, as ps or spawn showed it")
+                .optional("timeout-ms", "how long to wait, in milliseconds (default 10000; Ctrl-C stops waiting)")
+                .note("default 10000")
+                .runs(w -> {
+                    int pid = Values.pid(w.get("pid"), PS_LISTS);
+                    long ms = Values.decimal(w.get("timeout-ms", Long.toString(DEFAULT_WAIT_MILLIS)), 0, Integer.MAX_VALUE,
+                            "a timeout", "give milliseconds, 0 or more");
+                    try {
+                        return new Waited(pid, sim.waitExit(pid, Duration.ofMillis(ms)).orElse(null), ms);
+                    } catch (SimException e) {
+                        throw refusal(e);
+                    }
+                });
     }
 
-    @Descriptor("list the engines of every live task: owning bundle, state, references, stop, events, ops")
-    public Engines engines() {
+    private Engines allEngines() {
         List<EngineRow> rows = new ArrayList<>();
         for (TaskInfo i : sim.tasks()) {
             TracedTask t = machine.findTask(i.tid());
@@ -149,65 +181,22 @@ public final class UtraceCommands implements WaitCommand {
         return new Engines(rows);
     }
 
-    @Descriptor("list the engines of one task: owning bundle, state, references, stop, events, ops")
-    public Engines engines(@Descriptor("the thread id, as ps shows it") String pid) {
-        int p = pid(pid, ENGINES);
-        TracedTask t = machine.findTask(p);
-        if (t == null) throw bad("no live task with pid " + p + "; ps lists the live ones", ENGINES);
-        return new Engines(rows(p, t));
-    }
-
-    @Descriptor("wait up to 10 s until a process has ended and been reaped, and show how it ended")
-    @Override
-    public Waited wait(@Descriptor("the process id, as ps or spawn showed it") Object pid) throws InterruptedException {
-        return wait(pid, Long.toString(DEFAULT_WAIT_MILLIS));
-    }
-
-    @Descriptor("wait until a process has ended and been reaped, and show how it ended")
-    @Override
-    public Waited wait(
-            @Descriptor("the process id, as ps or spawn showed it") Object pid,
-            @Descriptor("how long to wait, in milliseconds") Object timeoutMillis) throws InterruptedException {
-        int p = pid(String.valueOf(pid), WAIT);
-        long ms;
-        try {
-            ms = Long.parseLong(String.valueOf(timeoutMillis).trim());
-        } catch (NumberFormatException e) {
-            ms = -1;
-        }
-        if (ms < 0) throw bad("bad timeout '" + timeoutMillis + "'; give milliseconds, 0 or more", WAIT);
-        long timeout = ms;
-        try {
-            return new Waited(p, sim.waitExit(p, Duration.ofMillis(timeout)).orElse(null), timeout);
-        } catch (SimException e) {
-            throw bad(e.getMessage(), WAIT);
-        }
-    }
-
     private List<EngineRow> rows(int pid, TracedTask t) {
         List<EngineRow> rows = new ArrayList<>();
         for (EngineInfo e : utrace.engines(t)) rows.add(new EngineRow(pid, e));
         return rows;
     }
 
-    private static int pid(String text, String usage) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw bad("'" + text + "' is not a pid; a pid is a number, as ps shows it", usage);
-        }
-    }
-
-    /** Runs a machine request; the machine's refusal (which changed nothing) becomes the shell's message. */
-    private static <T> T sim(String usage, Supplier<T> request) {
+    /** Runs a machine request; the machine's refusal (which changed nothing) becomes a {@link Refusal}. */
+    private static <T> T sim(Supplier<T> request) {
         try {
             return request.get();
         } catch (SimException e) {
-            throw bad(e.getMessage().replace("tasks() lists", "ps lists"), usage);
+            throw refusal(e);
         }
     }
 
-    static IllegalArgumentException bad(String what, String usage) {
-        return new UsageError(what + "\nusage: utrace:" + usage);
+    private static Refusal refusal(SimException e) {
+        return new Refusal(e.getMessage().replace("tasks() lists", "ps lists"));
     }
 }

@@ -33,7 +33,7 @@ class CompletionScriptTest extends ShellFixture {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         session.execute(script);
-        for (String f : FUNCTIONS) {
+        for (String f : commands.stream().map(c -> c.name()).toList()) {
             assertTrue(complete.calls.contains("-c utrace:" + f + " -e"), f + " in " + complete.calls);
             assertTrue(complete.calls.stream().anyMatch(c -> c.startsWith("-c utrace:" + f + " -d ")), f);
         }
@@ -46,5 +46,7 @@ class CompletionScriptTest extends ShellFixture {
             assertTrue(complete.calls.contains("-c utrace:" + f + " -a __utrace_pids"), f + " in " + complete.calls);
         }
         assertTrue(complete.calls.contains("-c utrace:spawn -a __utrace_programs"), complete.calls.toString());
+        assertTrue(complete.calls.contains("-c utrace:help -a __utrace_commands"), complete.calls.toString());
+        assertTrue(((java.util.Collection<?>) session.execute("__utrace_commands")).containsAll(List.of("utrace:ps", "utrace:help")));
     }
 }

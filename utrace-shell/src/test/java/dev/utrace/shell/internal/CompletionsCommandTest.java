@@ -74,7 +74,7 @@ class CompletionsCommandTest extends ShellFixture {
                     if (method.getName().equals("getBundles")) return bundles.toArray(Bundle[]::new);
                     throw new UnsupportedOperationException(method.getName());
                 });
-        processor.addCommand("utrace", new CompletionsCommand(context), "completions");
+        processor.addCommand("utrace", new CompletionsCommand(context, false).command(), "completions");
         processor.addCommand("gogo", complete, "complete");
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.utrace.api.task.TaskState;
 import dev.utrace.impl.UtraceCore;
 import dev.utrace.impl.UtraceFacade;
+import dev.utrace.shell.command.Command;
 import dev.utrace.sim.internal.SimKernel;
 import dev.utrace.spi.TraceHooks;
 import java.io.ByteArrayInputStream;
@@ -13,6 +14,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
 import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
@@ -24,10 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Gogo runtime with the {@code utrace:} commands and their converter, over the real core
- * on the real simulated machine, wired as DS would wire them, without OSGi.
+ * on the real simulated machine, wired as DS would wire them, without OSGi; {@code exit} only
+ * counts. The session's {@code SCOPE} is the profile's.
  */
 abstract class ShellFixture {
     static final String[] FUNCTIONS = {"ps", "spawn", "kill", "info", "console", "programs", "engines", "wait"};
+    /** How often {@code exit} or {@code quit} asked to leave. */
+    final AtomicInteger left = new AtomicInteger();
 
     @TempDir
     Path programs;
@@ -37,6 +44,7 @@ abstract class ShellFixture {
     ThreadIOImpl threadIO;
     CommandProcessorImpl processor;
     CommandSession session;
+    List<Command> commands;
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     @BeforeEach
@@ -48,11 +56,13 @@ abstract class ShellFixture {
         threadIO = new ThreadIOImpl();
         threadIO.start();
         processor = new CommandProcessorImpl(threadIO);
-        UtraceCommands commands = new UtraceCommands(sim, sim, utrace);
-        for (String f : FUNCTIONS) processor.addCommand("utrace", commands, f);
+        commands = new ArrayList<>(new UtraceCommands(sim, sim, utrace).commands());
+        commands.addAll(new ShellCommands(left::incrementAndGet).commands());
+        for (Command c : commands) processor.addCommand(c.scope(), c, c.name());
         processor.addConverter(new TableConverter());
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+        session.put("SCOPE", "utrace:*"); // as the shell profile
     }
 
     @AfterEach
@@ -71,7 +81,12 @@ abstract class ShellFixture {
 
     /** Runs a command line that must be refused, and returns the message the shell prints. */
     String refused(String line) {
-        return assertThrows(IllegalArgumentException.class, () -> session.execute(line)).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> session.execute(line), line).toString();
+    }
+
+    /** The usage line of a command, as a refusal ends with it. */
+    String usage(String name) {
+        return "\nusage: " + commands.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().usage();
     }
 
     void awaitState(int tid, TaskState state) {

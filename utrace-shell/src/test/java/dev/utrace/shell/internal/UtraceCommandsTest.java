@@ -8,7 +8,10 @@ import dev.utrace.api.AttachResult;
 import dev.utrace.api.EngineOps;
 import dev.utrace.api.Event;
 import dev.utrace.api.task.TaskState;
+import dev.utrace.shell.command.Command;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class UtraceCommandsTest extends ShellFixture {
@@ -116,46 +119,108 @@ class UtraceCommandsTest extends ShellFixture {
         awaitState(2, TaskState.SLEEPING);
         String before = run("ps");
 
-        assertEquals("no task with pid 42; ps lists the live ones\nusage: utrace:" + UtraceCommands.KILL,
-                refused("kill 42"));
-        assertEquals("unknown signal 'BOGUS'; use a number 1..64 or a name such as SIGKILL, TERM, usr1\n"
-                + "usage: utrace:" + UtraceCommands.KILL, refused("kill 2 BOGUS"));
-        assertEquals("bad signal number 65; use 1..64\nusage: utrace:" + UtraceCommands.KILL, refused("kill 2 65"));
-        assertEquals("'two' is not a pid; a pid is a number, as ps shows it\nusage: utrace:" + UtraceCommands.KILL,
-                refused("kill two"));
-        assertEquals("pid 1 is init, which takes no signals\nusage: utrace:" + UtraceCommands.KILL, refused("kill 1"));
+        String notAPid = " is not a pid; a pid is a positive number, as ps shows it";
+        String[][] cases = {
+                {"kill 42", "no task with pid 42; ps lists the live ones" + usage("kill")},
+                {"kill 2 BOGUS", "unknown signal 'BOGUS'; use a number 1..64 or a name such as SIGKILL, TERM, usr1" + usage("kill")},
+                {"kill 2 65", "'65' is too large for a signal; at most 64" + usage("kill")},
+                {"kill 2 0", "'0' is not a signal; use a number 1..64 or a name such as TERM, KILL, SIGUSR1, usr1" + usage("kill")},
+                {"kill 2 +9", "'+9' is not a signal; use a number 1..64 or a name such as TERM, KILL, SIGUSR1, usr1" + usage("kill")},
+                {"kill 2 ９", "'９' is not a signal; use a number 1..64 or a name such as TERM, KILL, SIGUSR1, usr1"
+                        + " (write numbers with the digits 0-9)" + usage("kill")},
+                {"kill two", "'two'" + notAPid + usage("kill")},
+                {"kill null", "'null'" + notAPid + usage("kill")},
+                {"kill 1", "pid 1 is init, which takes no signals" + usage("kill")},
+                {"kill 2 TERM now", "kill takes at most 2 arguments (<pid> [signal]); 'now' is one too many" + usage("kill")},
+                {"spawn counter x", "'x' is not a program argument; programs take numbers: decimal, or 0x and hex digits"
+                        + usage("spawn")},
+                {"spawn idle 99999999999999999999", "'99999999999999999999' is too large for a program argument;"
+                        + " at most 9223372036854775807" + usage("spawn")},
+                {"spawn idle 0x10000000000000000", "'0x10000000000000000' is too large for a program argument;"
+                        + " at most 0xffffffffffffffff (64 bits)" + usage("spawn")},
+                {"spawn counter 1 2 3 4 5 6 7", "spawn takes at most 7 arguments (<program> [args...]); '7' is one too many"
+                        + usage("spawn")},
+                {"spawn [idle]", "a list [idle] where <program> was expected; give one word" + usage("spawn")},
+                {"info 42", "no task with pid 42; ps lists the live ones" + usage("info")},
+                {"info x", "'x'" + notAPid + usage("info")},
+                {"info ２", "'２'" + notAPid + " (write numbers with the digits 0-9)" + usage("info")},
+                {"info -2", "'-2'" + notAPid + usage("info")},
+                {"info 99999999999", "'99999999999' is too large for a pid; at most 2147483647" + usage("info")},
+                {"info [1]", "a list [1] where <pid> was expected; give one word" + usage("info")},
+                {"info [a=1]", "a map [a=1] where <pid> was expected; give one word" + usage("info")},
+                {"info ''", "an empty word where <pid> was expected" + usage("info")},
+                {"info $nosuchvariable", "nothing (an undefined variable?) where <pid> was expected" + usage("info")},
+                {"info 1 2", "info takes at most 1 argument (<pid>); '2' is one too many" + usage("info")},
+                {"info --all 2", "unknown option '--all'; info takes no options" + usage("info")},
+                {"ps extra", "ps takes no arguments; 'extra' is one too many" + usage("ps")},
+                {"ps -a", "unknown option '-a'; ps takes no options" + usage("ps")},
+                {"programs x y", "programs takes no arguments; 'x' and 1 more are too many" + usage("programs")},
+                {"console 42", "no process with pid 42 is alive or recently ended" + usage("console")},
+                {"engines 42", "no live task with pid 42; ps lists the live ones" + usage("engines")},
+                {"engines 2x", "'2x'" + notAPid + usage("engines")},
+                {"wait 42", "no process with pid 42 is alive or recently ended" + usage("wait")},
+                {"wait 2 soon", "'soon' is not a timeout; give milliseconds, 0 or more" + usage("wait")},
+                {"wait 2 -5", "'-5' is not a timeout; give milliseconds, 0 or more" + usage("wait")},
+                {"wait 2 99999999999999999999", "'99999999999999999999' is too large for a timeout; at most 2147483647"
+                        + usage("wait")},
+                {"wait 2 1.5", "'1.5' is not a timeout; give milliseconds, 0 or more" + usage("wait")},
+                {"spawn", "spawn needs <program>: the program's name, as programs lists it" + usage("spawn")},
+                {"kill", "kill needs <pid>: the process id, as ps shows it" + usage("kill")},
+                {"info", "info needs <pid>: the thread id, as ps shows it" + usage("info")},
+                {"console", "console needs <pid>: the process id, as ps or spawn showed it" + usage("console")},
+                {"wait", "wait needs <pid>: the process id, as ps or spawn showed it" + usage("wait")},
+                {"utrace:wait", "wait needs <pid>: the process id, as ps or spawn showed it" + usage("wait")},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], refused(c[0]), c[0]);
+            assertEquals(before, run("ps"), "no bad command changed the task list: " + c[0]);
+        }
         assertTrue(refused("spawn nosuch").startsWith("no program named 'nosuch'; known programs: "));
-        assertTrue(refused("spawn nosuch").endsWith("\nusage: utrace:" + UtraceCommands.SPAWN));
-        assertEquals("argument 'x' is not a number; programs take decimal or 0x-hex numbers\nusage: utrace:"
-                + UtraceCommands.SPAWN, refused("spawn counter x"));
-        assertEquals("no task with pid 42; ps lists the live ones\nusage: utrace:" + UtraceCommands.INFO,
-                refused("info 42"));
-        assertEquals("'x' is not a pid; a pid is a number, as ps shows it\nusage: utrace:" + UtraceCommands.INFO,
-                refused("info x"));
-        assertTrue(refused("console 42").endsWith("\nusage: utrace:" + UtraceCommands.CONSOLE));
-        assertEquals("no live task with pid 42; ps lists the live ones\nusage: utrace:" + UtraceCommands.ENGINES,
-                refused("engines 42"));
-        assertEquals("'2x' is not a pid; a pid is a number, as ps shows it\nusage: utrace:" + UtraceCommands.ENGINES,
-                refused("engines 2x"));
-        assertEquals("no process with pid 42 is alive or recently ended\nusage: utrace:" + UtraceCommands.WAIT,
-                refused("wait 42"));
-        assertEquals("bad timeout 'soon'; give milliseconds, 0 or more\nusage: utrace:" + UtraceCommands.WAIT,
-                refused("wait 2 soon"));
-        assertEquals("bad timeout '-5'; give milliseconds, 0 or more\nusage: utrace:" + UtraceCommands.WAIT,
-                refused("wait 2 -5"));
-
-        assertEquals("spawn needs the name of a program; programs lists them\nusage: utrace:" + UtraceCommands.SPAWN,
-                refused("spawn"));
-        assertEquals("kill needs the pid of a process; ps lists them\nusage: utrace:" + UtraceCommands.KILL,
-                refused("kill"));
-        assertEquals("info needs the pid of a task; ps lists them\nusage: utrace:" + UtraceCommands.INFO,
-                refused("info"));
-        assertEquals("console needs the pid of a process; ps lists them\nusage: utrace:" + UtraceCommands.CONSOLE,
-                refused("console"));
-
+        assertTrue(refused("spawn nosuch").endsWith(usage("spawn")));
         assertEquals(before, run("ps"), "no bad command changed the task list");
         assertEquals(TaskState.SLEEPING, sim.info(2).state());
         assertEquals("", run("console 2"));
+    }
+
+    @Test
+    void usageShowsEachParameterOnce() {
+        assertEquals("\nusage: utrace:kill <pid> [signal]  (signal: 1..64 or a name such as TERM, KILL, SIGUSR1; default TERM)",
+                usage("kill"));
+        assertEquals("\nusage: utrace:spawn <program> [args...]  (programs lists them; up to 6 numeric args)", usage("spawn"));
+        assertEquals("\nusage: utrace:wait <pid> [timeout-ms]  (default 10000)", usage("wait"));
+        assertEquals("\nusage: utrace:engines [pid]", usage("engines"));
+    }
+
+    @Test
+    void aWaitInterruptedByCtrlCSaysSoAndKeepsTheInterruptFlag() throws Exception {
+        run("spawn idle");
+        awaitState(2, TaskState.SLEEPING);
+        Command wait = commands.stream().filter(c -> c.name().equals("wait")).findFirst().orElseThrow();
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        AtomicReference<Boolean> flagKept = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                outcome.set(wait.execute(session, new ArrayList<>(List.of("2", "600000"))));
+            } catch (Exception e) {
+                outcome.set(e);
+            }
+            flagKept.set(Thread.currentThread().isInterrupted());
+        });
+        waiter.start();
+        while (waiter.getState() != Thread.State.TIMED_WAITING && waiter.getState() != Thread.State.WAITING) Thread.onSpinWait();
+        waiter.interrupt();
+        waiter.join();
+        assertEquals("interrupted; utrace:wait stopped", String.valueOf(outcome.get()));
+        assertEquals(Boolean.TRUE, flagKept.get(), "the interrupt flag is kept, as Equinox's console does");
+        assertEquals(TaskState.SLEEPING, sim.info(2).state());
+    }
+
+    @Test
+    void spawnTakesSixNumbersUpTo64Bits() throws Exception {
+        assertEquals("""
+                PID  PROGRAM  ARGS
+                  2  idle     -1 0xffffffffffffffff 9223372036854775807 0x10""",
+                run("spawn idle -1 0xffffffffffffffff 9223372036854775807 0X10"));
     }
 
     @Test

@@ -16,6 +16,16 @@ public final class Views {
 
     /** {@code trace} (the new trace) and {@code list} (every trace, live then ended). */
     public record Traces(List<TraceInfo> traces) {
+        /** The pids of the live traces, as text (for the completion script). */
+        public List<String> live() {
+            return traces.stream().filter(TraceInfo::active).map(t -> Integer.toString(t.tid())).toList();
+        }
+
+        /** The pids of every trace, live or ended, as text (for the completion script). */
+        public List<String> pids() {
+            return traces.stream().map(t -> Integer.toString(t.tid())).distinct().toList();
+        }
+
         @Override
         public String toString() {
             return traces.size() + (traces.size() == 1 ? " trace" : " traces");

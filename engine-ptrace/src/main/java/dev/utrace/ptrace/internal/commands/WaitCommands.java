@@ -1,74 +1,75 @@
 package dev.utrace.ptrace.internal.commands;
 
+import static dev.utrace.ptrace.internal.commands.ControlCommands.SCOPE;
+import static dev.utrace.shell.command.Command.command;
+
 import dev.utrace.ptrace.PtraceException;
 import dev.utrace.ptrace.PtraceSession;
 import dev.utrace.ptrace.internal.commands.Views.Tracees;
 import dev.utrace.ptrace.internal.commands.Views.Waited;
+import dev.utrace.shell.command.Command;
+import dev.utrace.shell.command.Registrations;
 import java.util.List;
-import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
  * The {@code ptrace:} commands that report on the tracees: wait (the decoded wait status of
  * the next stop or end) and tracees. Refusals as in {@link ControlCommands}.
  */
-@Component(service = Object.class, property = {
-        "osgi.command.scope=ptrace", "osgi.command.function=wait", "osgi.command.function=tracees",
-        "service.description=ptrace: commands that report stops and list tracees"})
-public final class WaitCommands implements TraceeWait {
-    static final String WAIT = "wait [--nohang] [pid]  (default: any tracee)";
-
+@Component(service = {}, property = "service.description=ptrace: commands that report stops and list tracees")
+public final class WaitCommands {
     private final ShellTracer tracer;
+    private final List<Command> commands;
+    private Registrations registrations;
+
+    /** The commands, not registered anywhere (tests hand them to a Gogo runtime themselves). */
+    public WaitCommands(ShellTracer tracer) {
+        this.tracer = tracer;
+        this.commands = List.of(waitCommand(), tracees());
+    }
 
     @Activate
-    public WaitCommands(@Reference ShellTracer tracer) {
-        this.tracer = tracer;
+    public WaitCommands(@Reference ShellTracer tracer, BundleContext context) {
+        this(tracer);
+        registrations = Registrations.register(context, commands);
     }
 
-    @Descriptor("wait for the next stop or end of any tracee, and decode its status")
-    @Override
-    public Waited wait(
-            @Descriptor("return at once when nothing is ready")
-            @Parameter(names = "--nohang", absentValue = "", presentValue = "true") String nohang)
-            throws InterruptedException {
-        return waitFor(-1, nohang);
+    @Deactivate
+    void deactivate() {
+        registrations.close();
     }
 
-    @Descriptor("wait for the next stop or end of one tracee, and decode its status")
-    @Override
-    public Waited wait(
-            @Descriptor("return at once when nothing is ready")
-            @Parameter(names = "--nohang", absentValue = "", presentValue = "true") String nohang,
-            @Descriptor("the tracee's thread id (-1: any)") Object pid) throws InterruptedException {
-        String text = String.valueOf(pid).strip();
-        int p = text.equals("-1") ? -1 : Args.pid(text, WAIT);
-        return waitFor(p, nohang);
+    public List<Command> commands() {
+        return commands;
     }
 
-    @Descriptor("wait takes at most one pid (refused)")
-    @Override
-    public Waited wait(
-            @Parameter(names = "--nohang", absentValue = "", presentValue = "true") String nohang,
-            Object pid, Object extra) {
-        throw Args.bad("wait takes one pid at most, and waits for that tracee or (without a pid) for any", WAIT);
+    private Command waitCommand() {
+        return command(SCOPE, "wait").does("wait for the next stop or end of one tracee or of any, and decode its status")
+                .flag("--nohang", "return at once when nothing is ready")
+                .optional("pid", "the tracee's thread id, as ptrace:tracees shows it (default, or -1: any tracee; Ctrl-C"
+                        + " stops waiting)")
+                .note("default: any tracee")
+                .runs(w -> {
+                    String pid = w.get("pid", "-1");
+                    int p = pid.equals("-1") ? -1 : Args.pid(pid);
+                    int flags = w.flag("--nohang") ? PtraceSession.WNOHANG : 0;
+                    try {
+                        return new Waited(p, tracer.get().wait(p, flags).orElse(null)); // blocks like waitpid
+                    } catch (PtraceException e) {
+                        throw new Refused(e);
+                    }
+                });
     }
 
-    /** Blocks like waitpid (Ctrl-C interrupts it) unless {@code --nohang}. */
-    private Waited waitFor(int pid, String nohang) throws InterruptedException {
-        int flags = nohang.isEmpty() ? 0 : PtraceSession.WNOHANG;
-        try {
-            return new Waited(pid, tracer.get().wait(pid, flags).orElse(null));
-        } catch (PtraceException e) {
-            throw new Refused(e);
-        }
-    }
-
-    @Descriptor("list the shell tracer's tracees: how traced, options, state and the stop they are in")
-    public Tracees tracees() {
-        PtraceSession s = tracer.current();
-        return new Tracees(ShellTracer.NAME, s == null ? List.of() : s.tracees());
+    private Command tracees() {
+        return command(SCOPE, "tracees").does("list the shell tracer's tracees: how traced, options, state and the stop they are in")
+                .runs(w -> {
+                    PtraceSession s = tracer.current();
+                    return new Tracees(ShellTracer.NAME, s == null ? List.of() : s.tracees());
+                });
     }
 }

@@ -31,61 +31,70 @@ class PtraceCommands_RefusalsTest extends ShellFixture {
                   2     2  attached  0        stopped  signal-delivery stop, SIGSTOP
                   4     4  attached  0        running  -""", tracees);
 
-        String usage = "\nusage: ptrace:";
+        String notAPid = " is not a pid; a pid is a positive number, as utrace:ps or ptrace:tracees shows it";
+        String unknownSignal = "; use a number 1..64 or a name such as SIGKILL, TERM, usr1, or 0 for none";
+        String known = "; known: TRACESYSGOOD, TRACEFORK, TRACEVFORK, TRACECLONE, TRACEEXEC, TRACEVFORKDONE, TRACEEXIT, EXITKILL";
         String[][] badWords = {
-                {"attach", "attach needs the pid of a task; utrace:ps lists them" + usage + ControlCommands.ATTACH},
-                {"attach x", "'x' is not a pid; a pid is a positive number, as utrace:ps or ptrace:tracees shows it" + usage
-                        + ControlCommands.ATTACH},
-                {"attach -3", "'-3' is not a pid; a pid is a positive number, as utrace:ps or ptrace:tracees shows it" + usage
-                        + ControlCommands.ATTACH},
-                {"seize", "seize needs the pid of a task; utrace:ps lists them" + usage + ControlCommands.SEIZE},
-                {"seize 3 TRACEEVERYTHING", "ptrace: EINVAL: unknown option 'TRACEEVERYTHING'; known: TRACESYSGOOD, TRACEFORK,"
-                        + " TRACEVFORK, TRACECLONE, TRACEEXEC, TRACEVFORKDONE, TRACEEXIT, EXITKILL" + usage + ControlCommands.SEIZE},
-                {"cont", "cont needs the pid of a stopped tracee; ptrace:tracees lists them" + usage + ControlCommands.CONT},
-                {"cont 2 bogus", "unknown signal 'bogus'; use a number 1..64 or a name such as SIGKILL, TERM, usr1, or 0 for none"
-                        + usage + ControlCommands.CONT},
-                {"cont 2 65", "bad signal number 65; use 1..64, or 0 for none" + usage + ControlCommands.CONT},
-                {"syscall 2 SIGFOO", "unknown signal 'SIGFOO'; use a number 1..64 or a name such as SIGKILL, TERM, usr1, or 0 for none"
-                        + usage + ControlCommands.SYSCALL},
-                {"step", "step needs the pid of a stopped tracee; ptrace:tracees lists them" + usage + ControlCommands.STEP},
-                {"step 2 -1", "bad signal number -1; use 1..64, or 0 for none" + usage + ControlCommands.STEP},
-                {"detach 2 sigwhat", "unknown signal 'sigwhat'; use a number 1..64 or a name such as SIGKILL, TERM, usr1, or 0 for none"
-                        + usage + ControlCommands.DETACH},
-                {"detach", "detach needs the pid of a stopped tracee; ptrace:tracees lists them" + usage + ControlCommands.DETACH},
-                {"kill", "kill needs the pid of a tracee; ptrace:tracees lists them" + usage + ControlCommands.KILL},
-                {"interrupt", "interrupt needs the pid of a seized tracee; ptrace:tracees lists them" + usage + ControlCommands.INTERRUPT},
-                {"listen", "listen needs the pid of a seized tracee in a group stop" + usage + ControlCommands.LISTEN},
-                {"options 2 BOGUS", "ptrace: EINVAL: unknown option 'BOGUS'; known: TRACESYSGOOD, TRACEFORK, TRACEVFORK,"
-                        + " TRACECLONE, TRACEEXEC, TRACEVFORKDONE, TRACEEXIT, EXITKILL" + usage + InspectCommands.OPTIONS},
+                {"attach", "attach needs <pid>: the thread id, as utrace:ps shows it" + usage("attach")},
+                {"attach x", "'x'" + notAPid + usage("attach")},
+                {"attach -3", "'-3'" + notAPid + usage("attach")},
+                {"attach null", "'null'" + notAPid + usage("attach")},
+                {"attach ３", "'３'" + notAPid + " (write numbers with the digits 0-9)" + usage("attach")},
+                {"attach 3 4", "attach takes at most 1 argument (<pid>); '4' is one too many" + usage("attach")},
+                {"seize", "seize needs <pid>: the thread id, as utrace:ps shows it" + usage("seize")},
+                {"seize 3 TRACEEVERYTHING", "ptrace: EINVAL: unknown option 'TRACEEVERYTHING'" + known + usage("seize")},
+                {"seize 3 ''", "an empty word where <options> was expected" + usage("seize")},
+                {"seize 3 99999999999", "'99999999999' is out of range; options are names (TRACESYSGOOD,TRACEEXEC) or a number"
+                        + " of 32 bits" + usage("seize")},
+                {"cont", "cont needs <pid>: " + ControlCommands.TRACEE + usage("cont")},
+                {"cont 2 bogus", "unknown signal 'bogus'" + unknownSignal + usage("cont")},
+                {"cont 2 65", "'65' is too large for a signal; at most 64, or 0 for none" + usage("cont")},
+                {"cont 2 null", "unknown signal 'null'" + unknownSignal + usage("cont")},
+                {"syscall 2 SIGFOO", "unknown signal 'SIGFOO'" + unknownSignal + usage("syscall")},
+                {"step", "step needs <pid>: " + ControlCommands.TRACEE + usage("step")},
+                {"step 2 -1", "'-1' is not a signal; use a number 1..64 or a name such as TERM, KILL, SIGUSR1, usr1, or 0 for"
+                        + " none" + usage("step")},
+                {"detach 2 sigwhat", "unknown signal 'sigwhat'" + unknownSignal + usage("detach")},
+                {"detach", "detach needs <pid>: " + ControlCommands.TRACEE + usage("detach")},
+                {"kill", "kill needs <pid>: " + ControlCommands.TRACEE + usage("kill")},
+                {"kill null", "'null'" + notAPid + usage("kill")},
+                {"interrupt", "interrupt needs <pid>: " + ControlCommands.TRACEE + usage("interrupt")},
+                {"listen", "listen needs <pid>: " + ControlCommands.TRACEE + usage("listen")},
+                {"options 2 BOGUS", "ptrace: EINVAL: unknown option 'BOGUS'" + known + usage("options")},
                 {"options 2 0x200", "ptrace: EINVAL: unknown option bits 0x200; known: TRACESYSGOOD|TRACEFORK|TRACEVFORK|TRACECLONE"
-                        + "|TRACEEXEC|TRACEVFORKDONE|TRACEEXIT|EXITKILL" + usage + InspectCommands.OPTIONS},
-                {"options 2 tracesysgood,tracexec", "ptrace: EINVAL: unknown option 'tracexec'; known: TRACESYSGOOD, TRACEFORK,"
-                        + " TRACEVFORK, TRACECLONE, TRACEEXEC, TRACEVFORKDONE, TRACEEXIT, EXITKILL" + usage + InspectCommands.OPTIONS},
-                {"options", "options needs the pid of a tracee; ptrace:tracees lists them" + usage + InspectCommands.OPTIONS},
-                {"regs", "regs needs the pid of a stopped tracee; ptrace:tracees lists them" + usage + InspectCommands.REGS},
-                {"peek", "peek needs the pid of a stopped tracee and an address" + usage + InspectCommands.PEEK},
-                {"peek 2", "peek needs an address after the pid, e.g. 0x600000" + usage + InspectCommands.PEEK},
-                {"peek 2 zz", "'zz' is not an address; give 0x and hex digits (0x600000) or a decimal number" + usage
-                        + InspectCommands.PEEK},
-                {"peek 2 0x600000 0", "'0' is not a count of words; give 1..64" + usage + InspectCommands.PEEK},
-                {"peek 2 0x600000 65", "'65' is not a count of words; give 1..64" + usage + InspectCommands.PEEK},
-                {"poke", "poke needs the pid of a stopped tracee, an address and a value" + usage + InspectCommands.POKE},
-                {"poke 2", "poke needs an address and a value after the pid" + usage + InspectCommands.POKE},
-                {"poke 2 0x600000", "poke needs a value after the address: decimal or 0x and hex digits" + usage + InspectCommands.POKE},
-                {"poke 2 0x600000 zz", "'zz' is not a value; give a decimal number (42, -1) or 0x and hex digits (0x2a)" + usage
-                        + InspectCommands.POKE},
-                {"peekuser 2", "peekuser needs a register (rax, rip, dr7, ...) or an offset after the pid" + usage
-                        + InspectCommands.PEEKUSER},
-                {"peekuser 2 xmm0", "'xmm0' is neither a register (rax, rip, dr0..dr3, dr6, dr7, ...) nor an offset in struct user"
-                        + usage + InspectCommands.PEEKUSER},
-                {"pokeuser 2 rip", "pokeuser needs a value after the register: decimal or 0x and hex digits" + usage
-                        + InspectCommands.POKEUSER},
-                {"siginfo", "siginfo needs the pid of a tracee in a signal-delivery stop" + usage + InspectCommands.SIGINFO},
-                {"eventmsg", "eventmsg needs the pid of a stopped tracee" + usage + InspectCommands.EVENTMSG},
-                {"wait x", "'x' is not a pid; a pid is a positive number, as utrace:ps or ptrace:tracees shows it" + usage
-                        + WaitCommands.WAIT},
-                {"wait 2 3", "wait takes one pid at most, and waits for that tracee or (without a pid) for any" + usage
-                        + WaitCommands.WAIT},
+                        + "|TRACEEXEC|TRACEVFORKDONE|TRACEEXIT|EXITKILL" + usage("options")},
+                {"options 2 tracesysgood,tracexec", "ptrace: EINVAL: unknown option 'tracexec'" + known + usage("options")},
+                {"options", "options needs <pid>: " + ControlCommands.TRACEE + usage("options")},
+                {"regs", "regs needs <pid>: " + ControlCommands.TRACEE + usage("regs")},
+                {"regs [2]", "a list [2] where <pid> was expected; give one word" + usage("regs")},
+                {"peek", "peek needs <pid>: " + ControlCommands.TRACEE + usage("peek")},
+                {"peek 2", "peek needs <address>: " + InspectCommands.ADDRESS + usage("peek")},
+                {"peek 2 zz", "'zz' is not an address; give 0x and hex digits (0x600000) or a decimal number" + usage("peek")},
+                {"peek 2 0x10000000000000000", "'0x10000000000000000' is too large for an address; at most 0xffffffffffffffff"
+                        + " (64 bits)" + usage("peek")},
+                {"peek 2 0x600000 0", "'0' is not a count of words; give 1..64" + usage("peek")},
+                {"peek 2 0x600000 65", "'65' is too large for a count of words; at most 64" + usage("peek")},
+                {"peek 2 0x600000 1 2", "peek takes at most 3 arguments (<pid> <address> [words]); '2' is one too many"
+                        + usage("peek")},
+                {"poke", "poke needs <pid>: " + ControlCommands.TRACEE + usage("poke")},
+                {"poke 2", "poke needs <address>: " + InspectCommands.ADDRESS + usage("poke")},
+                {"poke 2 0x600000", "poke needs <value>: " + InspectCommands.VALUE + usage("poke")},
+                {"poke 2 0x600000 zz", "'zz' is not a value; give a decimal number (42, -1) or 0x and hex digits (0x2a)"
+                        + usage("poke")},
+                {"poke 2 0x600000 99999999999999999999", "'99999999999999999999' is too large for a value; at most"
+                        + " 9223372036854775807" + usage("poke")},
+                {"poke 2 0x600000 [a=1]", "a map [a=1] where <value> was expected; give one word" + usage("poke")},
+                {"peekuser 2", "peekuser needs <register|offset>: " + InspectCommands.WHERE + usage("peekuser")},
+                {"peekuser 2 xmm0", "'xmm0' is not a register or an offset in struct user; give a register (rax, rip, dr0..dr3,"
+                        + " dr6, dr7, ...) or a byte offset" + usage("peekuser")},
+                {"pokeuser 2 rip", "pokeuser needs <value>: " + InspectCommands.VALUE + usage("pokeuser")},
+                {"siginfo", "siginfo needs <pid>: " + ControlCommands.TRACEE + usage("siginfo")},
+                {"eventmsg", "eventmsg needs <pid>: " + ControlCommands.TRACEE + usage("eventmsg")},
+                {"wait x", "'x'" + notAPid + usage("wait")},
+                {"wait null", "'null'" + notAPid + usage("wait")},
+                {"wait 2 3", "wait takes at most 1 argument ([pid]); '3' is one too many" + usage("wait")},
+                {"wait --hang", "unknown option '--hang'; wait takes --nohang" + usage("wait")},
+                {"tracees x", "tracees takes no arguments; 'x' is one too many" + usage("tracees")},
         };
         String[][] engineRefusals = {
                 {"attach 99", "ptrace: ESRCH: no task with pid 99; utrace:ps lists them"},

@@ -8,6 +8,7 @@ import dev.utrace.impl.UtraceCore;
 import dev.utrace.impl.UtraceFacade;
 import dev.utrace.ptrace.PtraceSession;
 import dev.utrace.ptrace.internal.PtraceService;
+import dev.utrace.shell.command.Command;
 import dev.utrace.sim.internal.SimKernel;
 import dev.utrace.spi.TraceHooks;
 import java.io.ByteArrayInputStream;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -49,6 +51,7 @@ abstract class ShellFixture {
     ThreadIOImpl threadIO;
     CommandProcessorImpl processor;
     CommandSession session;
+    List<Command> commands;
 
     @BeforeEach
     void boot() {
@@ -61,9 +64,10 @@ abstract class ShellFixture {
         threadIO = new ThreadIOImpl();
         threadIO.start();
         processor = new CommandProcessorImpl(threadIO);
-        register(new ControlCommands(tracer), CONTROL);
-        register(new InspectCommands(tracer), INSPECT);
-        register(new WaitCommands(tracer), WAIT);
+        commands = new ArrayList<>(new ControlCommands(tracer).commands());
+        commands.addAll(new InspectCommands(tracer).commands());
+        commands.addAll(new WaitCommands(tracer).commands());
+        for (Command c : commands) processor.addCommand(c.scope(), c, c.name());
         processor.addConverter(new PtraceConverter());
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
@@ -79,8 +83,9 @@ abstract class ShellFixture {
         sim.close();
     }
 
-    private void register(Object commands, String... functions) {
-        for (String f : functions) processor.addCommand("ptrace", commands, f);
+    /** The usage line of a command, as a refusal of its words ends with it. */
+    String usage(String name) {
+        return "\nusage: " + commands.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().usage();
     }
 
     /** Runs a command line and returns its result as the shell prints it (formatted at INSPECT). */

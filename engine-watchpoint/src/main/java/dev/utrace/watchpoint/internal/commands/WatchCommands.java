@@ -1,11 +1,16 @@
 package dev.utrace.watchpoint.internal.commands;
 
-import org.osgi.annotation.bundle.Header;
-import dev.utrace.shell.format.UsageError;
+import static dev.utrace.shell.command.Command.command;
 
 import dev.utrace.api.hw.Access;
 import dev.utrace.api.hw.DebugSlots;
+import dev.utrace.api.hw.WatchpointException;
 import dev.utrace.api.task.Task;
+import dev.utrace.shell.command.Command;
+import dev.utrace.shell.command.Refusal;
+import dev.utrace.shell.command.Registrations;
+import dev.utrace.shell.command.Values;
+import dev.utrace.shell.command.Words;
 import dev.utrace.spi.Machine;
 import dev.utrace.watchpoint.Scope;
 import dev.utrace.watchpoint.Watchpoints;
@@ -16,191 +21,164 @@ import dev.utrace.watchpoint.internal.commands.Views.Watches;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
-import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
+import org.osgi.annotation.bundle.Header;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The {@code watch:} shell commands over the {@link Watchpoints} service. Each returns a value
- * from {@link Views} that {@link WatchConverter} formats. A bad argument throws a
- * {@link UsageError} saying what was wrong and how to call the command; every argument is
- * checked before the service is asked, and the service's own refusals (which change nothing)
- * are shown the same way, with the machine's errno.
+ * The {@code watch:} shell commands over the {@link Watchpoints} service: add, rm, list, hits,
+ * resume, slots. Each returns a value from {@link Views} that {@link WatchConverter} formats.
+ * Every word is read before the service is asked anything, and the service's own refusals
+ * (which change nothing) are shown the same way, with the machine's errno.
  */
 @Header(name = "Utrace-Completion", value = "watch-completion.gosh") // utrace:completions loads it into each shell session
-@Component(service = WatchCommands.class, property = {
-        "osgi.command.scope=watch",
-        "osgi.command.function=add", "osgi.command.function=rm", "osgi.command.function=list",
-        "osgi.command.function=hits", "osgi.command.function=resume", "osgi.command.function=slots"})
+@Component(service = {}, property = "service.description=The watch: shell commands")
 public final class WatchCommands {
-    static final String ADD = "add <pid> <address> <length> [w|rw] [--all-threads] [--stop]"
-            + "  (address: 0x-hex or decimal, aligned to length; length: 1, 2, 4 or 8; w = writes (default), rw = reads and writes)";
-    static final String RM = "rm <id>  (watch:list shows the ids)";
-    static final String HITS = "hits [-n <count>] [id]  (default 20 hits; every watch when no id)";
-    static final String RESUME = "resume <pid>  (a thread a --stop watch holds stopped on a hit)";
-    static final String SLOTS = "slots <pid>  (the thread's " + DebugSlots.SLOTS + " debug slots, every owner's)";
+    static final String SCOPE = "watch";
+    static final String PS_LISTS = "as utrace:ps shows it";
+    static final int DEFAULT_COUNT = 20;
 
     private final Watchpoints watchpoints;
     private final DebugSlots slots;
     private final Machine machine;
+    private final List<Command> commands;
+    private Registrations registrations;
 
-    @Activate
-    public WatchCommands(@Reference Watchpoints watchpoints, @Reference DebugSlots slots, @Reference Machine machine) {
+    /** The commands, not registered anywhere (tests hand them to a Gogo runtime themselves). */
+    public WatchCommands(Watchpoints watchpoints, DebugSlots slots, Machine machine) {
         this.watchpoints = watchpoints;
         this.slots = slots;
         this.machine = machine;
+        this.commands = List.of(add(), rm(), list(), hits(), resume(), slotsCommand());
     }
 
-    @Descriptor("watch a range of a thread's (or process's) memory with a hardware watchpoint; its hits are recorded"
-            + " and the program does not see the traps")
-    public Watches add(
-            @Descriptor("watch every thread of the process, also those it starts later (default: this thread only)")
-            @Parameter(names = "--all-threads", absentValue = "", presentValue = "true") String allThreads,
-            @Descriptor("hold the thread that hits it stopped, for a debugger to examine; watch:resume lets it go")
-            @Parameter(names = "--stop", absentValue = "", presentValue = "true") String stop,
-            @Descriptor("<pid> <address> <length> [w|rw]: the thread id as utrace:ps shows it; the first byte"
-                    + " (0x-hex or decimal); 1, 2, 4 or 8 bytes, the address aligned to it; w for writes (default),"
-                    + " rw for reads and writes") String... args) {
-        if (args.length < 3 || args.length > 4) {
-            throw bad(args.length < 3 ? "add needs a pid, an address and a length" : "add takes at most four"
-                    + " arguments; flags go as --all-threads and --stop", ADD);
-        }
-        int pid = pid(args[0], ADD);
-        long address = address(args[1]);
-        int length = length(args[2]);
-        Access access = args.length == 4 ? access(args[3]) : Access.WRITE;
-        Scope scope = allThreads.isEmpty() ? Scope.THREAD : Scope.PROCESS;
-        boolean stops = !stop.isEmpty();
-        return new Watches(List.of(service(ADD, () -> watchpoints.add(pid, address, length, access, scope, stops))));
+    @Activate
+    public WatchCommands(@Reference Watchpoints watchpoints, @Reference DebugSlots slots, @Reference Machine machine,
+            BundleContext context) {
+        this(watchpoints, slots, machine);
+        registrations = Registrations.register(context, commands);
     }
 
-    @Descriptor("remove a watch (missing: its id)")
-    public Watches rm() {
-        throw bad("rm needs the id of a watch; watch:list shows them", RM);
+    @Deactivate
+    void deactivate() {
+        registrations.close();
     }
 
-    @Descriptor("remove a watch from every thread it is on; a thread it held stopped runs on; its hits stay visible")
-    public Watches rm(@Descriptor("the watch's id, as watch:list shows it") String id) {
-        int n = id(id, RM);
-        return new Watches(List.of(service(RM, () -> watchpoints.remove(n))));
+    public List<Command> commands() {
+        return commands;
     }
 
-    @Descriptor("list the live watches, then the recently ended ones")
-    public Watches list() {
-        return new Watches(watchpoints.list());
+    private Command add() {
+        return command(SCOPE, "add").does("watch a range of a thread's (or process's) memory with a hardware watchpoint; its"
+                        + " hits are recorded and the program does not see the traps")
+                .param("pid", "the thread id, " + PS_LISTS)
+                .param("address", "the first byte: 0x and hex digits, or decimal; aligned to the length")
+                .param("length", "how many bytes: 1, 2, 4 or 8")
+                .optional("w|rw", "w to watch writes (default), rw reads and writes")
+                .flag("--all-threads", "watch every thread of the process, also those it starts later (default: this thread only)")
+                .flag("--stop", "hold the thread that hits it stopped, for a debugger to examine; watch:resume lets it go")
+                .note("address: 0x-hex or decimal, aligned to length; length: 1, 2, 4 or 8; w = writes (default),"
+                        + " rw = reads and writes")
+                .runs(w -> {
+                    int pid = Values.pid(w.get("pid"), PS_LISTS);
+                    long address = Values.word(w.get("address"), false, "an address", "give 0x-hex (0x10000008) or decimal");
+                    int length = length(w.get("length"));
+                    Access access = access(w.get("w|rw", "w"));
+                    Scope scope = w.flag("--all-threads") ? Scope.PROCESS : Scope.THREAD;
+                    boolean stops = w.flag("--stop");
+                    return new Watches(List.of(service(() -> watchpoints.add(pid, address, length, access, scope, stops))));
+                });
     }
 
-    @Descriptor("show the last hits of every watch, oldest first")
-    public Hits hits(@Descriptor("how many hits (default 20)") @Parameter(names = "-n", absentValue = "20") String n) {
-        int count = count(n);
-        return new Hits(0, watchpoints.hits(count));
+    private Command rm() {
+        return command(SCOPE, "rm")
+                .does("remove a watch from every thread it is on; a thread it held stopped runs on; its hits stay visible")
+                .param("id", "the watch's id, as watch:list shows it")
+                .note("watch:list shows the ids")
+                .runs(w -> {
+                    int id = id(w.get("id"));
+                    return new Watches(List.of(service(() -> watchpoints.remove(id))));
+                });
     }
 
-    @Descriptor("show the last hits of one watch (live or recently ended), oldest first")
-    public Hits hits(
-            @Descriptor("how many hits (default 20)") @Parameter(names = "-n", absentValue = "20") String n,
-            @Descriptor("the watch's id, as watch:list shows it") String id) {
-        int count = count(n);
-        int w = id(id, HITS);
-        return new Hits(w, service(HITS, () -> watchpoints.hits(w, count)));
+    private Command list() {
+        return command(SCOPE, "list").does("list the live watches, then the recently ended ones")
+                .runs(w -> new Watches(watchpoints.list()));
     }
 
-    @Descriptor("let a thread stopped on a hit run on (missing: the pid)")
-    public Resumed resume() {
-        throw bad("resume needs the pid of a thread stopped on a hit; watch:list shows them", RESUME);
+    private Command hits() {
+        return command(SCOPE, "hits").does("show the last hits of one watch (live or recently ended) or of every watch, oldest first")
+                .option("-n", "count", "how many hits (default " + DEFAULT_COUNT + ")")
+                .optional("id", "the watch's id, as watch:list shows it (default: every watch)")
+                .note("default 20 hits; every watch when no id")
+                .runs(w -> {
+                    int count = count(w);
+                    if (!w.has("id")) return new Hits(0, watchpoints.hits(count));
+                    int id = id(w.get("id"));
+                    return new Hits(id, service(() -> watchpoints.hits(id, count)));
+                });
     }
 
-    @Descriptor("let a thread that a --stop watch holds stopped on a hit run on")
-    public Resumed resume(@Descriptor("the thread id, as watch:list shows it under stopped") String pid) {
-        int p = pid(pid, RESUME);
-        service(RESUME, () -> {
-            watchpoints.resume(p);
-            return null;
-        });
-        return new Resumed(p);
+    private Command resume() {
+        return command(SCOPE, "resume").does("let a thread that a --stop watch holds stopped on a hit run on")
+                .param("pid", "the thread id, as watch:list shows it under stopped")
+                .note("a thread a --stop watch holds stopped on a hit")
+                .runs(w -> {
+                    int pid = Values.pid(w.get("pid"), "as watch:list shows it under stopped");
+                    service(() -> {
+                        watchpoints.resume(pid);
+                        return null;
+                    });
+                    return new Resumed(pid);
+                });
     }
 
-    @Descriptor("show a thread's debug slots (missing: the pid)")
-    public Slots slots() {
-        throw bad("slots needs the pid of a thread; utrace:ps lists them", SLOTS);
+    private Command slotsCommand() {
+        return command(SCOPE, "slots")
+                .does("show a thread's debug slots as the machine has them: range, access, armed, and every owner's claims")
+                .param("pid", "the thread id, " + PS_LISTS)
+                .note("the thread's " + DebugSlots.SLOTS + " debug slots, every owner's")
+                .runs(w -> {
+                    int pid = Values.pid(w.get("pid"), PS_LISTS);
+                    Task t = machine.findTask(pid);
+                    if (t == null) throw new Refusal("no task with pid " + pid + "; utrace:ps lists them");
+                    return new Slots(pid, slots.slots(t));
+                });
     }
 
-    @Descriptor("show a thread's debug slots as the machine has them: range, access, armed, and every owner's claims")
-    public Slots slots(@Descriptor("the thread id, as utrace:ps shows it") String pid) {
-        int p = pid(pid, SLOTS);
-        Task t = machine.findTask(p);
-        if (t == null) throw bad("no task with pid " + p + "; utrace:ps lists them", SLOTS);
-        return new Slots(p, slots.slots(t));
-    }
-
-    private static int pid(String text, String usage) {
-        int p = positive(text);
-        if (p <= 0) throw bad("'" + text + "' is not a pid; a pid is a positive number, as utrace:ps shows it", usage);
-        return p;
-    }
-
-    private static int id(String text, String usage) {
-        int n = positive(text);
-        if (n <= 0) throw bad("'" + text + "' is not a watch id; watch:list shows the ids", usage);
-        return n;
-    }
-
-    private static int positive(String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private static long address(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            return t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            throw bad("'" + text + "' is not an address; give 0x-hex (0x10000008) or decimal", ADD);
-        }
+    private static int id(String text) {
+        return (int) Values.decimal(text, 1, Integer.MAX_VALUE, "a watch id", "watch:list shows the ids");
     }
 
     private static int length(String text) {
-        int n = positive(text);
-        if (n != 1 && n != 2 && n != 4 && n != 8) {
-            throw bad("'" + text + "' is not a length that can be watched; give 1, 2, 4 or 8 (bytes)", ADD);
+        if (!text.equals("1") && !text.equals("2") && !text.equals("4") && !text.equals("8")) {
+            throw new Refusal(Values.quote(text) + " is not a length that can be watched; give 1, 2, 4 or 8 (bytes)");
         }
-        return n;
+        return Integer.parseInt(text);
     }
 
     private static Access access(String text) {
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
             case "w" -> Access.WRITE;
             case "rw" -> Access.READ_WRITE;
-            default -> throw bad("'" + text + "' is not an access; give w (writes) or rw (reads and writes)", ADD);
+            default -> throw new Refusal(Values.quote(text) + " is not an access; give w (writes) or rw (reads and writes)");
         };
     }
 
-    private static int count(String text) {
-        int n;
-        try {
-            n = Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw bad("'" + text + "' is not a number; -n takes how many hits to show", HITS);
-        }
-        if (n < 0) throw bad("-n " + n + " is negative; -n takes how many hits to show, 0 or more", HITS);
-        return n;
+    private static int count(Words w) {
+        return (int) Values.decimal(w.option("-n", Integer.toString(DEFAULT_COUNT)), 0, Integer.MAX_VALUE,
+                "a count of hits", "-n takes how many hits to show, 0 or more");
     }
 
-    /** Asks the service; its refusal (which changed nothing) becomes the shell's message. */
-    private static <T> T service(String usage, Supplier<T> request) {
+    /** Asks the service; its refusal (which changed nothing) becomes a {@link Refusal}. */
+    private static <T> T service(Supplier<T> request) {
         try {
             return request.get();
-        } catch (IllegalArgumentException | IllegalStateException | dev.utrace.api.hw.WatchpointException e) {
-            throw bad(e.getMessage(), usage);
+        } catch (IllegalArgumentException | IllegalStateException | WatchpointException e) {
+            throw new Refusal(e.getMessage());
         }
-    }
-
-    static UsageError bad(String what, String usage) {
-        return new UsageError(what + "\nusage: watch:" + usage);
     }
 }
