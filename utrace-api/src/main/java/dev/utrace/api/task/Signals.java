@@ -101,18 +101,17 @@ public final class Signals {
      */
     public static int parse(String text) {
         String t = text.trim();
-        try {
-            int n = Integer.parseInt(t);
-            if (!valid(n)) throw new IllegalArgumentException("bad signal number " + n + "; use 1.." + NSIG);
+        if (t.matches("-?[0-9]+")) { // ASCII digits only: not '+9', not a '９' of another script
+            int n = t.length() > 3 ? -1 : Integer.parseInt(t);
+            if (!valid(n)) throw new IllegalArgumentException("bad signal number " + t + "; use 1.." + NSIG);
             return n;
-        } catch (NumberFormatException notANumber) {
-            String u = t.toUpperCase(Locale.ROOT);
-            if (!u.startsWith("SIG")) u = "SIG" + u;
-            for (int i = 1; i < NAMES.length; i++) {
-                if (NAMES[i].equals(u)) return i;
-            }
-            throw new IllegalArgumentException("unknown signal '" + text + "'; use a number 1.." + NSIG
-                    + " or a name such as SIGKILL, TERM, usr1");
         }
+        String u = t.toUpperCase(Locale.ROOT);
+        if (!u.startsWith("SIG")) u = "SIG" + u;
+        for (int i = 1; i < NAMES.length; i++) {
+            if (NAMES[i].equals(u)) return i;
+        }
+        throw new IllegalArgumentException("unknown signal '" + text + "'; use a number 1.." + NSIG
+                + " or a name such as SIGKILL, TERM, usr1");
     }
 }
