@@ -154,7 +154,8 @@ final class TracerLoop {
         boolean first = t.state == Tracee.State.NEW;
         boolean interrupted = t.interruptSent;
         if (event == Ptrace.EVENT_STOP) t.interruptSent = false;
-        if (t.attachJob != null) t.attachJob.arrived(t);
+        // An attach completes once its threads' first stops have been through their listener.
+        AttachJob attach = t.attachJob;
         long message = event != 0 && event != Ptrace.EVENT_STOP ? eventMessage(t) : 0;
         Tracee child = null;
         if (event == Ptrace.EVENT_CLONE || event == Ptrace.EVENT_FORK || event == Ptrace.EVENT_VFORK) {
@@ -178,6 +179,7 @@ final class TracerLoop {
             stop.child = child;
             dispatch(t);
         }
+        if (attach != null) attach.arrived(t);
         if (child != null) {
             Integer early = orphans.remove(child.tid);
             if (early != null) handle(child.tid, early);

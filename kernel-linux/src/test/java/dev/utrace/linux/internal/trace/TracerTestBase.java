@@ -24,6 +24,8 @@ abstract class TracerTestBase {
     static final long TIMEOUT_SECONDS = 20;
 
     final LeakGuard guard = new LeakGuard();
+    /** Closed after the tracer: reaping them earlier would steal the tracer's stops. */
+    final java.util.List<UntracedChild> untraced = new java.util.ArrayList<>();
     Tracer tracer;
     Recorder recorder;
 
@@ -39,6 +41,7 @@ abstract class TracerTestBase {
             trackChildrenOfTracerThread();
             tracer.close();
         }
+        for (UntracedChild c : untraced) c.close();
         guard.assertNoneLeft();
     }
 
@@ -58,6 +61,14 @@ abstract class TracerTestBase {
         for (String pid : Files.readString(children).trim().split("\\s+")) {
             if (!pid.isEmpty()) guard.track(Integer.parseInt(pid));
         }
+    }
+
+    /** Starts workload {@code name} untraced, a child of the test thread (closed at teardown). */
+    UntracedChild untraced(String name, String... args) {
+        UntracedChild c = new UntracedChild(Workloads.path(name), args);
+        untraced.add(c);
+        guard.track(c.pid);
+        return c;
     }
 
     /** Spawns workload {@code name} traced by {@link #recorder}. */
