@@ -1,13 +1,15 @@
-/* nested: thread A waits on a pipe, then creates thread B (which makes one gettid) and joins it.
- * The leader starts A, wakes it through the pipe, makes a marker getppid(0x5151), joins A, prints
- * "nested" and exits 0. A tracer that holds the leader at the marker while A runs untraced by
- * syscall stops gets A's CLONE event and B's first stop both pending at once. */
+/* nested: thread A says it runs (pipe q), spins until a tracer sets `go`, then creates thread B
+ * (which makes one gettid) and joins it. The leader starts A, waits until it runs, makes a marker
+ * getppid(0x5151, &go), joins A, prints "nested" and exits 0. A tracer that sets `go` at the
+ * marker and then holds the leader there, while A runs without syscall stops, gets A's CLONE
+ * event and B's first stop both pending at once. */
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int p[2];
+static int q[2];
+static volatile long go;
 
 static void *b_work(void *arg) {
     (void) arg;
@@ -17,9 +19,9 @@ static void *b_work(void *arg) {
 
 static void *a_work(void *arg) {
     (void) arg;
-    char c;
     pthread_t b;
-    if (read(p[0], &c, 1) != 1) return 0;
+    if (write(q[1], "r", 1) != 1) return 0;
+    while (!go) { }
     pthread_create(&b, 0, b_work, 0);
     pthread_join(b, 0);
     return 0;
@@ -27,10 +29,11 @@ static void *a_work(void *arg) {
 
 int main(void) {
     pthread_t a;
-    if (pipe(p) != 0) return 1;
+    char c;
+    if (pipe(q) != 0) return 1;
     pthread_create(&a, 0, a_work, 0);
-    if (write(p[1], "x", 1) != 1) return 1;
-    syscall(SYS_getppid, 0x5151);
+    if (read(q[0], &c, 1) != 1) return 1;
+    syscall(SYS_getppid, 0x5151, &go);
     pthread_join(a, 0);
     printf("nested\n");
     return 0;

@@ -71,6 +71,9 @@ final class Attacher {
         if (s.state() == 'Z' || s.state() == 'X') {
             throw new LinuxException("process " + pid + " (" + s.name() + ") has exited and waits to be reaped by its parent; there is nothing to trace");
         }
+        if (s.kernelThread()) {
+            throw new LinuxException("process " + pid + " (" + s.name() + ") is a kernel thread; it has no user space to trace");
+        }
         long self = ProcessHandle.current().pid();
         if (pid == self) throw new LinuxException("process " + pid + " is this JVM, which cannot trace itself");
         for (ProcFs.Status a = ProcFs.status((int) self); a != null && a.ppid() > 0; a = ProcFs.status(a.ppid())) {

@@ -15,7 +15,7 @@ final class ProcFs {
      *
      * @param state the one-letter state ({@code R}, {@code S}, {@code T}, {@code t}, {@code Z}...)
      */
-    record Status(String name, char state, int tgid, int ppid, int tracerPid) {}
+    record Status(String name, char state, int tgid, int ppid, int tracerPid, boolean kernelThread) {}
 
     private ProcFs() {}
 
@@ -32,6 +32,7 @@ final class ProcFs {
         String name = "";
         char state = '?';
         int tgid = 0, ppid = 0, tracer = 0;
+        boolean kthread = false;
         for (String line : text.split("\n")) {
             int colon = line.indexOf(':');
             if (colon < 0) continue;
@@ -42,10 +43,12 @@ final class ProcFs {
                 case "Tgid" -> tgid = Integer.parseInt(value);
                 case "PPid" -> ppid = Integer.parseInt(value);
                 case "TracerPid" -> tracer = Integer.parseInt(value);
+                case "Kthread" -> kthread = value.equals("1");
                 default -> { }
             }
         }
-        return new Status(name, state, tgid, ppid, tracer);
+        // Kernels before 6.6 have no Kthread line: kthreadd (pid 2) is the parent of every kernel thread.
+        return new Status(name, state, tgid, ppid, tracer, kthread || tid == 2 || ppid == 2);
     }
 
     /** The tids of process {@code pid}'s threads, sorted; empty if it is gone. */

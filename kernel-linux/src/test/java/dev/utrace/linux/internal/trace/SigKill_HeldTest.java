@@ -36,6 +36,10 @@ class SigKill_HeldTest extends TracerTestBase {
         assertEquals(Wait.killedStatus(Signals.SIGKILL), exit(s));
         assertEquals(Wait.killedStatus(Signals.SIGKILL), get(recorder.ended(s.pid())));
         assertFalse(onTracer(() -> held[0].isHeld()), "no longer held once gone");
+        java.util.List<Recorder.Event> events = recorder.of(s.pid());
+        Recorder.Event exitStop = events.get(events.size() - 2);
+        assertTrue(exitStop.is(StopKind.EXIT) && exitStop.message() == Wait.killedStatus(Signals.SIGKILL),
+                "killed while held, it still stops at PTRACE_EVENT_EXIT with its status to be: " + events);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> onTracer(() -> held[0].resume(Resume.CONT, -1)));
         assertTrue(e.getMessage().contains("is not held"), e.getMessage());

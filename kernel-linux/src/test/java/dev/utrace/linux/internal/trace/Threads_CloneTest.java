@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.utrace.linux.internal.sys.Wait;
+import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -48,13 +50,16 @@ class Threads_CloneTest extends TracerTestBase {
     @Test
     @DisplayName("a new thread's first stop reported before its parent's CLONE event is held back until that event")
     void childStopBeforeParentEvent() throws Exception {
-        // The ptraced list is newest first, so with both stops pending waitpid returns the child's:
-        // hold the tracer (in the leader's marker stop) while thread A, running without syscall
-        // stops, creates B.
+        // The kernel's list of tracees is newest first, so with both stops pending waitpid returns
+        // the child's: at the leader's marker the listener lets thread A (running without syscall
+        // stops) go on to create B, and keeps the tracer thread busy meanwhile.
         int[] a = {0};
         recorder.policy = (t, stop) -> {
             if (stop.kind() == StopKind.CLONE && t.isLeader() && a[0] == 0) a[0] = stop.child().tid();
             if (stop.kind() == StopKind.SYSCALL_ENTRY && stop.syscall() == 110 && stop.arg(0) == 0x5151) {
+                try (Arena arena = Arena.ofConfined()) {
+                    t.writeMemory(stop.arg(1), arena.allocateFrom(ValueLayout.JAVA_LONG, 1L));
+                }
                 sleepQuietly(300);
             }
             return t.tid() == a[0] ? Resume.CONT : null;
@@ -62,7 +67,7 @@ class Threads_CloneTest extends TracerTestBase {
         Spawned s = spawn("nested");
         assertEquals(Wait.exitedStatus(0), exit(s));
         assertEquals("nested\n", stdout(s));
-        assertTrue(get(tracer.stats()).orphanStops() >= 1, "B's first stop came before A's CLONE event");
+        assertTrue(get(tracer.stats()).orphanStops() >= 1, "B's first stop came before A's CLONE event: " + recorder.all());
         List<Integer> fromA = recorder.select(e -> e.tid() == a[0] && e.is(StopKind.CLONE)).stream().map(Recorder.Event::child).toList();
         assertEquals(1, fromA.size(), "A created B: " + recorder.all());
         checkCloneOrder(s.pid());
