@@ -45,6 +45,7 @@ public final class Libc {
         return callState.get(JAVA_INT, ERRNO_OFFSET);
     }
 
+    @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
     static MethodHandle downcall(String symbol, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment address = LOOKUP.find(symbol).orElseThrow(() -> new LinuxException(
                 "the C library has no function " + symbol + "; kernel-linux needs glibc 2.36 or newer"));

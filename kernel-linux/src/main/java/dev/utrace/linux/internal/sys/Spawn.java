@@ -43,6 +43,7 @@ public final class Spawn {
 
     private Spawn() {}
 
+    @SuppressWarnings("restricted") // environ is a char ** of the C library: its size is ours to state
     private static final class Handle {
         private static final FunctionDescriptor PTR_TO_INT = FunctionDescriptor.of(JAVA_INT, ADDRESS);
         private static final FunctionDescriptor PTR_PTR_TO_INT = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
@@ -130,6 +131,7 @@ public final class Spawn {
     }
 
     /** This process's environment, in its order ({@code environ}, which {@code System.getenv()} turns into an unordered map). */
+    @SuppressWarnings("restricted") // environ's entries are C strings of unknown length
     public static List<String> environ() {
         MemorySegment array = Handle.ENVIRON.get(ADDRESS, 0).reinterpret(Long.MAX_VALUE);
         List<String> entries = new java.util.ArrayList<>();

@@ -236,7 +236,7 @@ public final class Tracer implements AutoCloseable {
     }
 
     public CompletableFuture<Stats> stats() {
-        return submit(() -> new Stats(loop.stops, loop.orphanStops, loop.tracees.size()));
+        return submit(() -> new Stats(loop.stops, loop.orphanCount(), loop.tracees.size()));
     }
 
     /**

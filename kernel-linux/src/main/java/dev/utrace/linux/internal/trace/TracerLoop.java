@@ -41,7 +41,6 @@ final class TracerLoop {
     private static final int WAIT_FLAGS = Wait.WALL | Wait.WNOTHREAD | Wait.WUNTRACED;
     private static final int SYSCALL_STOP = Signals.SIGTRAP | 0x80;
     /** Stops of tids whose parent's event has not come are kept; beyond this many something is wrong. */
-    private static final int ORPHAN_LIMIT = 4096;
 
     final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     final Doorbell doorbell = new Doorbell();
@@ -50,7 +49,7 @@ final class TracerLoop {
     final TidMap<Tracee> tracees = new TidMap<>();
     final Map<Integer, TracedProcess> processes = new HashMap<>();
     /** First stops (or deaths) of new tids that came before their parent's CLONE/FORK/VFORK event. */
-    private final Map<Integer, Integer> orphans = new HashMap<>();
+    private final Orphans orphans = new Orphans(this);
     /** Spawned processes detached while still running: the tracer thread is their parent and reaps them. */
     final Map<Integer, Spawned> detachedChildren = new HashMap<>();
     final Spawner spawner = new Spawner(this);
@@ -71,7 +70,6 @@ final class TracerLoop {
     boolean closing;
     volatile boolean abandon;
     long stops;
-    long orphanStops;
 
     TracerLoop(Thread owner) {
         this.thread = owner;
@@ -140,10 +138,7 @@ final class TracerLoop {
         } else if (detachedChildren.containsKey(waited)) {
             if (!Wait.isStopped(st)) detachedChildren.remove(waited).exit.complete(st);
         } else {
-            // A new thread or child whose parent's CLONE/FORK/VFORK event has not been handled yet.
-            orphanStops++;
-            if (orphans.size() >= ORPHAN_LIMIT) orphans.clear();
-            orphans.put(waited, st);
+            orphans.arrived(waited, st);
         }
     }
 
@@ -181,7 +176,7 @@ final class TracerLoop {
         }
         if (attach != null) attach.arrived(t);
         if (child != null) {
-            Integer early = orphans.remove(child.tid);
+            Integer early = orphans.take(child.tid);
             if (early != null) handle(child.tid, early);
         }
     }
@@ -264,8 +259,20 @@ final class TracerLoop {
         TracedProcess p = t.process;
         // With __WALL the leader's death is reported after every other thread's: it is the process's.
         if (p.spawned != null && t.tid == p.pid) p.spawned.exit.complete(st);
-        if (p.threads.isEmpty()) processes.remove(p.pid);
+        if (p.threads.isEmpty()) {
+            processes.remove(p.pid);
+            orphans.creatorGone(p, t.listener);
+        }
         if (t.detaching) detacher.threadGone(t);
+    }
+
+    long orphanCount() {
+        return orphans.count;
+    }
+
+    /** A child adopted without its parent's event: its early status, handled now. */
+    void handleAdopted(Tracee child, int status) {
+        handle(child.tid, status);
     }
 
     /** A new tracee reported by its parent's event; it may have stopped already (then in {@link #orphans}). */
@@ -280,6 +287,8 @@ final class TracerLoop {
         Tracee child = register(childTid, process, parent.listener);
         child.detaching = parent.detaching;
         child.killing = parent.killing;
+        // A process being killed at close kills the children it forks meanwhile (the group's SIGKILL predates them).
+        if (child.killing && process.pid == childTid) Signals.kill(callState, childTid, Signals.SIGKILL);
         return child;
     }
 
