@@ -37,6 +37,8 @@ final class Doorbell {
         if (Ptrace.call(callState, Ptrace.SEIZE, child, 0, Ptrace.O_EXITKILL) < 0) {
             int errno = Libc.errno(callState);
             Signals.kill(callState, child, Signals.SIGKILL);
+            MemorySegment status = Arena.ofAuto().allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+            while (Wait.waitpid(callState, child, status, Wait.WNOTHREAD) < 0 && Libc.errno(callState) == Errno.EINTR) { }
             throw new dev.utrace.linux.internal.sys.LinuxException("PTRACE_SEIZE of the tracer's doorbell process " + child,
                     errno, "this JVM cannot use ptrace (a seccomp profile or Yama may forbid it; run as root or with CAP_SYS_PTRACE)");
         }

@@ -134,7 +134,6 @@ final class Spawner {
         if (Ptrace.call(loop.callState, Ptrace.SEIZE, pid, 0, options) < 0) {
             int errno = Libc.errno(loop.callState);
             Signals.kill(loop.callState, pid, Signals.SIGKILL);
-            Signals.kill(loop.callState, pid, Signals.SIGCONT);
             p.future.completeExceptionally(new LinuxException("PTRACE_SEIZE of the new process " + pid, errno,
                     "this JVM cannot use ptrace (run as root or with CAP_SYS_PTRACE; check seccomp and Yama)"));
             return; // it stays pending (not seized) until its death is reaped

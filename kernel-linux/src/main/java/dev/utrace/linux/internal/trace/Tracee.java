@@ -149,13 +149,13 @@ public final class Tracee {
      * @return the number of bytes read, at least 1
      */
     public long readMemory(long address, MemorySegment buffer) {
-        loop.checkThread();
+        loop.checkLive(this);
         return loop.memory().read(tid, address, buffer);
     }
 
     /** Writes {@code data} at {@code address}, read-only pages included; returns the bytes written, at least 1. */
     public long writeMemory(long address, MemorySegment data) {
-        loop.checkThread();
+        loop.checkLive(this);
         return loop.memory().write(tid, address, data);
     }
 

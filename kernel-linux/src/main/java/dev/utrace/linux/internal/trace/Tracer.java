@@ -92,6 +92,7 @@ public final class Tracer implements AutoCloseable {
             if (options.pinCpu() >= 0) Affinity.pinCurrentThread(options.pinCpu());
             loop.init();
         } catch (RuntimeException | Error e) {
+            loop.abortInit();
             started.completeExceptionally(e);
             return;
         }

@@ -89,6 +89,11 @@ final class TracerLoop {
         doorbell.start(callState);
     }
 
+    /** After a failed {@link #init}: frees what it allocated. */
+    void abortInit() {
+        if (arena != null) arena.close();
+    }
+
     void run() {
         while (true) {
             drainCommands();
@@ -377,7 +382,7 @@ final class TracerLoop {
 
     /** A ptrace request on a stopped tracee; throws with the errno if it fails. */
     long request(Tracee t, int request, long addr, long data) {
-        checkThread();
+        checkLive(t);
         long r = Ptrace.call(callState, request, t.tid, addr, data);
         if (r < 0) {
             int errno = Libc.errno(callState);
@@ -388,7 +393,7 @@ final class TracerLoop {
     }
 
     long peekUser(Tracee t, long offset) {
-        checkThread();
+        checkLive(t);
         long r = Ptrace.call(callState, Ptrace.PEEKUSER, t.tid, offset, 0);
         int errno = Libc.errno(callState);
         if (errno != 0) {
@@ -415,6 +420,17 @@ final class TracerLoop {
     MemorySegment scratch(int size) {
         if (size > scratch.byteSize()) throw new IllegalArgumentException("scratch of " + size + " bytes");
         return scratch.asSlice(0, size);
+    }
+
+    /**
+     * On the tracer thread, and {@code t} still traced: a request by the tid of a tracee that
+     * ended could reach another thread that reused the tid.
+     */
+    void checkLive(Tracee t) {
+        checkThread();
+        if (t.state == Tracee.State.GONE) {
+            throw new LinuxException(t + " is no longer traced (it ended or was detached)", Errno.ESRCH, null);
+        }
     }
 
     void checkThread() {

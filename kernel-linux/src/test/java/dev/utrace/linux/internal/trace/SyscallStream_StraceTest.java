@@ -78,6 +78,7 @@ class SyscallStream_StraceTest extends TracerTestBase {
     }
 
     private List<String> strace(String program, Path input) throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed (apt-get install strace); this test compares with it");
         Path log = temp.resolve("strace.log");
         Process p = new ProcessBuilder("strace", "-f", "-qq", "-e", "trace=all", "-o", log.toString(), program, input.toString())
                 .redirectErrorStream(true).start();
