@@ -107,6 +107,10 @@ final class TracerLoop {
             }
             try {
                 handle(waited, status.get(JAVA_INT, 0));
+            } catch (LinuxException e) {
+                // ESRCH: SIGKILL took the thread out of its stop while it was handled; its death report follows.
+                LOG.log(e.errno() == Errno.ESRCH ? System.Logger.Level.DEBUG : System.Logger.Level.ERROR,
+                        "the tracer failed to handle " + Wait.describe(status.get(JAVA_INT, 0)) + " of thread " + waited, e);
             } catch (RuntimeException | Error e) {
                 LOG.log(System.Logger.Level.ERROR, "the tracer failed to handle " + Wait.describe(status.get(JAVA_INT, 0))
                         + " of thread " + waited, e);
