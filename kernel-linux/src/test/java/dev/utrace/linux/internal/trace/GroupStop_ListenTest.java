@@ -28,6 +28,7 @@ class GroupStop_ListenTest extends TracerTestBase {
         awaitEvent(e -> e.tid() == pid && e.is(StopKind.GROUP_STOP));
         assertEquals(Signals.SIGSTOP, last(StopKind.GROUP_STOP, pid).signal());
         assertEquals('t', ProcFs.status(pid).state(), "a listening tracee is in a tracing stop");
+        awaitOutput(s, "before\n"); // the pipe is read by another thread: "before" may still be on its way
         assertEquals("before\n", s.output().stdout(), "stopped before \"after\"");
 
         // A signal other than SIGCONT stays pending: LISTEN reports only the end of the stop.
@@ -55,6 +56,14 @@ class GroupStop_ListenTest extends TracerTestBase {
 
     private long countOf(StopKind kind, int tid) {
         return recorder.select(e -> e.tid() == tid && e.is(kind)).size();
+    }
+
+    private static void awaitOutput(Spawned s, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT_SECONDS * 1_000_000_000L;
+        while (!s.output().stdout().contains(text)) {
+            if (System.nanoTime() > deadline) throw new AssertionError(s + " never wrote " + text + ": " + s.output().stdout());
+            Thread.sleep(1);
+        }
     }
 
     void awaitEvent(Predicate<Recorder.Event> p) throws InterruptedException {

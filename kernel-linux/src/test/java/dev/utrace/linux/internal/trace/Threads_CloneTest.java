@@ -52,7 +52,8 @@ class Threads_CloneTest extends TracerTestBase {
     void childStopBeforeParentEvent() throws Exception {
         // The kernel's list of tracees is newest first, so with both stops pending waitpid returns
         // the child's: at the leader's marker the listener lets thread A (running without syscall
-        // stops) go on to create B, and keeps the tracer thread busy meanwhile.
+        // stops) go on to create B, and keeps the tracer thread there until A (in its CLONE event)
+        // and B (in its first stop) are both stopped.
         int[] a = {0};
         recorder.policy = (t, stop) -> {
             if (stop.kind() == StopKind.CLONE && t.isLeader() && a[0] == 0) a[0] = stop.child().tid();
@@ -60,7 +61,7 @@ class Threads_CloneTest extends TracerTestBase {
                 try (Arena arena = Arena.ofConfined()) {
                     t.writeMemory(stop.arg(1), arena.allocateFrom(ValueLayout.JAVA_LONG, 1L));
                 }
-                sleepQuietly(300);
+                awaitAllStopped(t.pid(), 3);
             }
             return t.tid() == a[0] ? Resume.CONT : null;
         };
@@ -74,11 +75,23 @@ class Threads_CloneTest extends TracerTestBase {
         assertEquals(StopKind.ATTACHED.name(), recorder.of(fromA.get(0)).get(0).kind());
     }
 
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Keeps the tracer thread here until {@code pid} has {@code threads} threads, all in a tracing stop. */
+    private static void awaitAllStopped(int pid, int threads) {
+        long deadline = System.nanoTime() + TIMEOUT_SECONDS * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            int[] tids = ProcFs.tasks(pid);
+            if (tids.length == threads && java.util.Arrays.stream(tids).allMatch(tid -> {
+                ProcFs.Status st = ProcFs.status(tid);
+                return st != null && st.state() == 't';
+            })) {
+                return;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
