@@ -4,16 +4,12 @@ package dev.utrace.passive;
  * One syscall's line in {@code strace -c} style statistics.
  *
  * @param number the syscall number
+ * @param name   the syscall's name on its machine
  * @param calls  how many times it was entered
  * @param errors how many returned an error (-4095..-1)
  * @param nanos  total time from entry to exit
  */
-public record SyscallStat(int number, long calls, long errors, long nanos) {
-    /** The syscall's name. */
-    public String name() {
-        return Syscalls.name(number);
-    }
-
+public record SyscallStat(int number, String name, long calls, long errors, long nanos) {
     /** Mean time per finished call, in nanoseconds. */
     public long avgNanos() {
         return calls == 0 ? 0 : nanos / calls;

@@ -10,27 +10,35 @@ import java.util.Arrays;
  * @param tid      the thread it happened in
  * @param kind     what kind of event
  * @param number   the syscall number, the signal number, the child's tid (CLONE), or the wait status (EXIT)
- * @param args     the syscall's six arguments (SYSCALLS), else empty
+ * @param name     the syscall's name on its machine (SYSCALLS), else empty
+ * @param args     the syscall's six arguments (SYSCALLS), else empty; {@link #args()} returns a copy
  * @param result   the syscall's result, or the clone flags (CLONE); 0 otherwise
  * @param finished false for a syscall that never returned (exit, exit_group, or the task died in it)
  * @param durationNanos the syscall's time from entry to exit; 0 for other kinds
  * @param detail   extra text (the exec'd file, the signal's info); may be empty
  */
-public record TraceEvent(long seq, long nanos, int tid, Kind kind, int number, long[] args, long result,
+public record TraceEvent(long seq, long nanos, int tid, Kind kind, int number, String name, long[] args, long result,
                          boolean finished, long durationNanos, String detail) {
 
     private static final long[] NO_ARGS = new long[0];
 
     public TraceEvent {
-        args = args == null ? NO_ARGS : args;
+        name = name == null ? "" : name;
+        args = args == null || args.length == 0 ? NO_ARGS : args.clone();
         detail = detail == null ? "" : detail;
+    }
+
+    /** The syscall's arguments: a copy, the event stays as recorded. */
+    @Override
+    public long[] args() {
+        return args.length == 0 ? args : args.clone();
     }
 
     /** The event as strace would print it, e.g. {@code write(0x1, 0x600000, 0x3) = 3}. */
     public String text() {
         return switch (kind) {
             case SYSCALLS -> {
-                StringBuilder sb = new StringBuilder(Syscalls.name(number)).append('(');
+                StringBuilder sb = new StringBuilder(name).append('(');
                 for (int i = 0; i < Math.min(3, args.length); i++) {
                     if (i > 0) sb.append(", ");
                     sb.append("0x").append(Long.toHexString(args[i]));

@@ -10,7 +10,7 @@ import dev.utrace.api.EngineOps;
 import dev.utrace.api.Outcome;
 import dev.utrace.impl.UtraceCore;
 import dev.utrace.impl.UtraceFacade;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.sim.internal.SimKernel;
 import dev.utrace.spi.TraceHooks;
 import dev.utrace.spi.TracedTask;

@@ -11,7 +11,7 @@ import dev.utrace.api.task.ExitCode;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.spi.TracedTask;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.utrace.api.Engine;
 import dev.utrace.api.Event;
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.spi.TracedTask;
 import java.util.ArrayList;
 import java.util.List;

@@ -14,7 +14,7 @@ import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.spi.TracedTask;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -43,6 +43,13 @@ public interface Utrace {
     AttachResult attach(Task task, int flags, EngineOps ops, Object data);
 
     /**
+     * The live (not yet reaped) task with thread id {@code tid} on the machine, or null: the one
+     * way engines find a task by id. A task found here may die at any moment after; the calls
+     * that take it answer {@link Outcome#GONE} then.
+     */
+    Task task(int tid);
+
+    /**
      * As {@link #attach(Task, int, EngineOps, Object)} for the task with thread id {@code pid}
      * ({@code utrace_attach_pid}); {@link Outcome#GONE} if no task has that id.
      */

@@ -26,6 +26,11 @@ public final class UtraceFacade implements Utrace {
     }
 
     @Override
+    public Task task(int tid) {
+        return core.findTask(tid);
+    }
+
+    @Override
     public AttachResult attach(Task task, int flags, EngineOps ops, Object data) {
         return core.attach(owner, task, flags, ops, data);
     }

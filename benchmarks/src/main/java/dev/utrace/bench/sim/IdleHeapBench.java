@@ -1,7 +1,7 @@
 package dev.utrace.bench.sim;
 
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.TaskInfo;
+import dev.utrace.api.proc.TaskInfo;
 import dev.utrace.sim.internal.SimKernel;
 import dev.utrace.spi.TraceHooks;
 import java.lang.management.ManagementFactory;

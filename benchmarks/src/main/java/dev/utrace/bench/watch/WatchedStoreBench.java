@@ -6,7 +6,7 @@ import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
 import dev.utrace.api.task.TaskState;
 import dev.utrace.impl.UtraceCore;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.sim.internal.SimKernel;
 import dev.utrace.spi.TraceHooks;
 import dev.utrace.watchpoint.Scope;
@@ -96,7 +96,7 @@ public class WatchedStoreBench {
         machine = new SimKernel(TraceHooks.NONE, programs);
         core = new UtraceCore(machine);
         machine.setHooks(core.hooks());
-        watch = new WatchpointsImpl(core.facade("watched-store-bench"), machine, machine);
+        watch = new WatchpointsImpl(core.facade("watched-store-bench"), machine);
     }
 
     @TearDown

@@ -22,8 +22,7 @@ import dev.utrace.passive.TraceEvent;
 import dev.utrace.passive.TraceInfo;
 import dev.utrace.passive.TraceListener;
 import dev.utrace.passive.UntraceResult;
-import dev.utrace.spi.Machine;
-import dev.utrace.spi.TracedTask;
+import dev.utrace.api.proc.Processes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,7 +55,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
     static final String LOGGER = "dev.utrace.passive";
     private static final System.Logger LOG = System.getLogger(LOGGER);
     private final Utrace utrace;
-    private final Machine machine;
+    private final Processes processes;
     private volatile Settings settings;
     private final Ops ops = new Ops();
     private final ConcurrentHashMap<Integer, TaskTrace> active = new ConcurrentHashMap<>();
@@ -77,13 +76,13 @@ public final class PassiveTracerImpl implements PassiveTracer {
      * default without a word. A refused value keeps its last good value and is logged.
      */
     @Activate
-    public PassiveTracerImpl(@Reference Utrace utrace, @Reference Machine machine, Map<String, Object> properties) {
-        this(utrace, machine, configure(properties, Settings.DEFAULT));
+    public PassiveTracerImpl(@Reference Utrace utrace, @Reference Processes processes, Map<String, Object> properties) {
+        this(utrace, processes, configure(properties, Settings.DEFAULT));
     }
 
-    PassiveTracerImpl(Utrace utrace, Machine machine, Settings settings) {
+    PassiveTracerImpl(Utrace utrace, Processes processes, Settings settings) {
         this.utrace = utrace;
-        this.machine = machine;
+        this.processes = processes;
         this.settings = settings;
     }
 
@@ -132,9 +131,10 @@ public final class PassiveTracerImpl implements PassiveTracer {
         Set<Kind> kinds = events != null ? events : s.events();
         if (kinds.isEmpty()) throw new IllegalArgumentException("no events given");
         boolean f = follow != null ? follow : s.follow();
-        TracedTask t = machine.findTask(pid);
+        Task t = utrace.task(pid);
         if (t == null) throw new IllegalArgumentException("no task with pid " + pid + "; ps lists them");
-        TaskTrace tr = new TaskTrace(t.tid(), t.tgid(), t.comm(), kinds, f, s.ringSize(), mask(kinds, f));
+        TaskTrace tr = new TaskTrace(t.tid(), t.tgid(), t.comm(), kinds, f, s.ringSize(), mask(kinds, f),
+                processes::syscallName);
         String error = start(t, tr);
         if (error != null) throw new IllegalArgumentException(error);
         return tr.info();
@@ -168,7 +168,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
 
     @Override
     public UntraceResult untrace(int pid) {
-        TracedTask t = machine.findTask(pid);
+        Task t = utrace.task(pid);
         TaskTrace known = active.get(pid);
         if (t == null) {
             if (known == null) throw new IllegalArgumentException("pid " + pid + " is not traced");
@@ -308,7 +308,12 @@ public final class PassiveTracerImpl implements PassiveTracer {
     private void record(TaskTrace tr, TraceEvent e) {
         if (e == null || tr.retired()) return;
         tr.add(e);
-        if (listeners.any()) listeners.publish(e);
+        published(e);
+    }
+
+    /** Hands an event the trace already holds to the listeners. */
+    private void published(TraceEvent e) {
+        if (e != null && listeners.any()) listeners.publish(e);
     }
 
     private void hook(TaskTrace tr, String callback) {
@@ -324,9 +329,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
             TaskTrace tr = (TaskTrace) engine.data();
             hook(tr, "syscallEntry");
             if (tr.wants(Kind.SYSCALLS) && !tr.retired()) {
-                long[] args = new long[Reg.SYSCALL_ARGS.length];
-                for (int i = 0; i < args.length; i++) args[i] = task.register(Reg.SYSCALL_ARGS[i]);
-                tr.syscallEntry((int) task.register(Reg.ORIG_RAX), args, System.nanoTime());
+                tr.syscallEntry(task, System.nanoTime());
             }
             return EngineOps.super.reportSyscallEntry(action, engine, task);
         }
@@ -336,7 +339,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
             TaskTrace tr = (TaskTrace) engine.data();
             hook(tr, "syscallExit");
             if (tr.wants(Kind.SYSCALLS) && !tr.retired()) {
-                record(tr, tr.syscallExit(seq.getAndIncrement(), System.nanoTime(),
+                published(tr.syscallExit(seq.getAndIncrement(), System.nanoTime(),
                         (int) task.register(Reg.ORIG_RAX), task.register(Reg.RAX)));
             }
             return ResumeAction.RESUME;
@@ -350,7 +353,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
             if (origKa != null && info != null && info.signo != 0 && tr.wants(Kind.SIGNALS) && !tr.retired()) {
                 tr.countSignal(info.signo);
                 record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.SIGNALS,
-                        info.signo, null, 0, true, 0, info.toString()));
+                        info.signo, null, null, 0, true, 0, info.toString()));
             }
             return EngineOps.super.reportSignal(action, engine, task, info, origKa, returnKa); // unchanged
         }
@@ -362,12 +365,11 @@ public final class PassiveTracerImpl implements PassiveTracer {
             if (tr.retired()) return ResumeAction.RESUME;
             if (tr.wants(Kind.CLONE)) {
                 record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.CLONE,
-                        child.tid(), null, cloneFlags, true, 0, null));
+                        child.tid(), null, null, cloneFlags, true, 0, null));
             }
             if (tr.follow) {
                 // Attaching to the child here is safe and it is traced from its first instruction (R-ATT-8).
-                start(child, new TaskTrace(child.tid(), child.tgid(), child.comm(), tr.kinds, true,
-                        settings.ringSize(), tr.mask));
+                start(child, tr.forChild(child.tid(), child.tgid(), child.comm(), settings.ringSize()));
             }
             return ResumeAction.RESUME;
         }
@@ -377,7 +379,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
             TaskTrace tr = (TaskTrace) engine.data();
             hook(tr, "exec");
             if (tr.wants(Kind.EXEC)) {
-                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXEC, 0, null,
+                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXEC, 0, null, null,
                         0, true, 0, exec.filename() + " " + exec.argv()));
             }
             return ResumeAction.RESUME;
@@ -388,11 +390,11 @@ public final class PassiveTracerImpl implements PassiveTracer {
             TaskTrace tr = (TaskTrace) engine.data();
             hook(tr, "exit");
             if (!tr.retired()) {
-                if (tr.wants(Kind.SYSCALLS)) record(tr, tr.unfinishedSyscall(seq.getAndIncrement(), System.nanoTime()));
+                if (tr.wants(Kind.SYSCALLS)) published(tr.unfinishedSyscall(seq.getAndIncrement(), System.nanoTime()));
                 if (tr.wants(Kind.EXIT)) {
                     tr.countExit();
                     record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXIT,
-                            (int) code.get(), null, 0, true, 0, null));
+                            (int) code.get(), null, null, 0, true, 0, null));
                 }
             }
             return ResumeAction.RESUME;
@@ -403,7 +405,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
             TaskTrace tr = (TaskTrace) engine.data();
             hook(tr, "death");
             if (tr.wants(Kind.DEATH)) {
-                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.DEATH, 0, null,
+                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.DEATH, 0, null, null,
                         0, true, 0, groupDead ? "group dead" : ""));
             }
             retire(tr, "died");

@@ -1,5 +1,7 @@
 package dev.utrace.passive.internal;
 
+import dev.utrace.api.task.Reg;
+import dev.utrace.api.task.Task;
 import dev.utrace.passive.Kind;
 import dev.utrace.passive.SyscallStat;
 import dev.utrace.passive.Stats;
@@ -13,11 +15,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * One traced task's data ({@code engine->data}): its ring and statistics. The task's own
- * callbacks write it; readers take snapshots. The lock guards only this object's fields and
- * is held for a few assignments, never while calling the core.
+ * callbacks are the only writers; readers take snapshots. The monitor guards the ring and the
+ * statistics, and is taken once per recorded syscall (at its exit, or when it never returns),
+ * for a few stores; the entry's number, arguments and start time are the writer's own and
+ * need none. Never held while calling the core.
  */
 final class TaskTrace {
     final int tid;
@@ -26,6 +31,8 @@ final class TaskTrace {
     final Set<Kind> kinds;
     final boolean follow;
     final long mask;
+    /** The machine's syscall names. */
+    private final IntFunction<String> syscallNames;
 
     private final TraceEvent[] ring;
     private long written;
@@ -35,7 +42,7 @@ final class TaskTrace {
 
     // Written and read only by the traced task's own callbacks (one hook thread at a time).
     private int pendingNr = -1;
-    private long[] pendingArgs;
+    private final long[] pendingArgs = new long[Reg.SYSCALL_ARGS.length];
     private long pendingStart;
 
     /** Set once by whoever ends the trace (untrace, death, release); later records are ignored. */
@@ -44,7 +51,8 @@ final class TaskTrace {
     /** How many times release ran for this data; exactly 1 when all is well. */
     final AtomicInteger releases = new AtomicInteger();
 
-    TaskTrace(int tid, int tgid, String comm, Set<Kind> kinds, boolean follow, int ringSize, long mask) {
+    TaskTrace(int tid, int tgid, String comm, Set<Kind> kinds, boolean follow, int ringSize, long mask,
+              IntFunction<String> syscallNames) {
         this.tid = tid;
         this.tgid = tgid;
         this.comm = comm;
@@ -52,6 +60,12 @@ final class TaskTrace {
         this.follow = follow;
         this.ring = new TraceEvent[ringSize];
         this.mask = mask;
+        this.syscallNames = syscallNames;
+    }
+
+    /** A trace of another task with this one's settings (a followed child). */
+    TaskTrace forChild(int childTid, int childTgid, String childComm, int ringSize) {
+        return new TaskTrace(childTid, childTgid, childComm, kinds, true, ringSize, mask, syscallNames);
     }
 
     boolean wants(Kind k) {
@@ -73,38 +87,43 @@ final class TaskTrace {
         return ended;
     }
 
-    void syscallEntry(int nr, long[] args, long now) {
-        pendingNr = nr;
-        pendingArgs = args;
+    /** Notes a syscall's entry: its number and arguments, read from {@code task} in its own callback. */
+    void syscallEntry(Task task, long now) {
+        pendingNr = (int) task.register(Reg.ORIG_RAX);
+        for (int i = 0; i < pendingArgs.length; i++) pendingArgs[i] = task.register(Reg.SYSCALL_ARGS[i]);
         pendingStart = now;
-        synchronized (this) {
-            syscalls.computeIfAbsent(nr, k -> new long[3])[0]++;
-        }
     }
 
-    /** The finished syscall's event, or null if its entry was not seen. */
+    /** Records the finished syscall (counted, timed, in the ring) and returns its event, or null if its entry was not seen. */
     TraceEvent syscallExit(long seq, long now, int nr, long result) {
         if (pendingNr != nr) {
             pendingNr = -1;
             return null;
         }
+        pendingNr = -1;
         long d = now - pendingStart;
         boolean error = result < 0 && result >= -4095;
+        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, syscallNames.apply(nr), pendingArgs, result, true, d, null);
         synchronized (this) {
             long[] s = syscalls.computeIfAbsent(nr, k -> new long[3]);
+            s[0]++;
             if (error) s[1]++;
             s[2] += d;
+            addLocked(e);
         }
-        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, pendingArgs, result, true, d, null);
-        pendingNr = -1;
         return e;
     }
 
-    /** The syscall that never returned (exit_group, or death inside it), or null. */
+    /** Records the syscall that never returned (exit_group, or death inside it) and returns its event, or null. */
     TraceEvent unfinishedSyscall(long seq, long now) {
         if (pendingNr < 0) return null;
-        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, pendingNr, pendingArgs, 0, false, 0, null);
+        int nr = pendingNr;
         pendingNr = -1;
+        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, syscallNames.apply(nr), pendingArgs, 0, false, 0, null);
+        synchronized (this) {
+            syscalls.computeIfAbsent(nr, k -> new long[3])[0]++;
+            addLocked(e);
+        }
         return e;
     }
 
@@ -118,6 +137,10 @@ final class TaskTrace {
 
     /** Adds to the ring, overwriting the oldest when full. */
     synchronized void add(TraceEvent e) {
+        addLocked(e);
+    }
+
+    private void addLocked(TraceEvent e) {
         ring[(int) (written % ring.length)] = e;
         written++;
     }
@@ -137,7 +160,7 @@ final class TaskTrace {
 
     synchronized Stats stats() {
         List<SyscallStat> rows = new ArrayList<>();
-        syscalls.forEach((nr, s) -> rows.add(new SyscallStat(nr, s[0], s[1], s[2])));
+        syscalls.forEach((nr, s) -> rows.add(new SyscallStat(nr, syscallNames.apply(nr), s[0], s[1], s[2])));
         return new Stats(tid, List.copyOf(rows), Map.copyOf(signals), exits, Math.max(0, written - ring.length));
     }
 
@@ -149,11 +172,13 @@ final class TaskTrace {
     /** Sums several statistics into one (pid 0). */
     static Stats sum(List<Stats> all) {
         Map<Integer, long[]> sys = new HashMap<>();
+        Map<Integer, String> names = new HashMap<>();
         Map<Integer, Long> sig = new TreeMap<>();
         long exits = 0, dropped = 0;
         for (Stats s : all) {
             for (SyscallStat r : s.syscalls()) {
                 long[] a = sys.computeIfAbsent(r.number(), k -> new long[3]);
+                names.put(r.number(), r.name());
                 a[0] += r.calls();
                 a[1] += r.errors();
                 a[2] += r.nanos();
@@ -163,7 +188,7 @@ final class TaskTrace {
             dropped += s.dropped();
         }
         List<SyscallStat> rows = new ArrayList<>();
-        sys.forEach((nr, a) -> rows.add(new SyscallStat(nr, a[0], a[1], a[2])));
+        sys.forEach((nr, a) -> rows.add(new SyscallStat(nr, names.get(nr), a[0], a[1], a[2])));
         return new Stats(0, List.copyOf(rows), Map.copyOf(sig), exits, dropped);
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.utrace.api.task.Signals;
 import dev.utrace.impl.UtraceCore;
 import dev.utrace.passive.Kind;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.sim.internal.SimKernel;
 import dev.utrace.spi.TraceHooks;
 import java.io.IOException;

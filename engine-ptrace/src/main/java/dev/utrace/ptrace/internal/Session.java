@@ -83,7 +83,7 @@ final class Session implements PtraceSession {
 
     private void attach(int pid, boolean seize, int options) {
         checkOpen();
-        Task task = processes().task(pid);
+        Task task = utrace().task(pid);
         if (task == null) throw new PtraceException("ESRCH", "no task with pid " + pid + "; utrace:ps lists them");
         if (task.isKernelThread()) throw new PtraceException("EPERM", "pid " + pid + " is a kernel thread (init); it cannot be traced");
         PtraceContext ctx = new PtraceContext(this, task, seize, options);

@@ -15,7 +15,7 @@ import dev.utrace.passive.Kind;
 import dev.utrace.passive.internal.PassiveTracerImpl;
 import dev.utrace.ptrace.PtraceOptions;
 import dev.utrace.ptrace.WaitResult;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.watchpoint.Hit;
 import dev.utrace.watchpoint.Scope;
 import dev.utrace.watchpoint.WatchInfo;
@@ -78,7 +78,7 @@ class PtraceCoexistenceTest extends PtraceFixture {
         pageProgram("scribble", "    mov rcx, 0", "again:", "    add rcx, 1", "    getpid", "    store8 " + PAGE + ", rcx", "    jmp again");
         var passiveUtrace = core.facade("passive");
         PassiveTracerImpl passive = new PassiveTracerImpl(passiveUtrace, sim, defaults());
-        WatchpointsImpl watch = new WatchpointsImpl(core.facade("watch"), sim, sim);
+        WatchpointsImpl watch = new WatchpointsImpl(core.facade("watch"), sim);
         try {
             int pid = seizedAtStart("scribble", PtraceOptions.TRACESYSGOOD);
             Task task = sim.findTask(pid);
@@ -163,7 +163,7 @@ class PtraceCoexistenceTest extends PtraceFixture {
     @DisplayName("R-HBP-1: ptrace's PTRACE_POKEUSER(DR7) next to a watch on the same thread: each owner sees only its own hits, a store both watch reaches both, the program sees no SIGTRAP")
     void pokeuserNextToAWatch(String order) {
         pageProgram("ab", "    store4 " + PAGE + ", 1", "    store4 " + (PAGE + 4) + ", 2", "    store8 " + PAGE + ", 0", "    exit 0");
-        WatchpointsImpl watch = new WatchpointsImpl(core.facade("watch"), sim, sim);
+        WatchpointsImpl watch = new WatchpointsImpl(core.facade("watch"), sim);
         try {
             int pid = sim.spawn("ab", List.of(), true);
             await("stopped", () -> state(pid) == TaskState.STOPPED);
@@ -209,7 +209,7 @@ class PtraceCoexistenceTest extends PtraceFixture {
     @DisplayName("R-HBP-4: ptrace and the watch engine draw on the same four slots: ENOSPC at request time for either, nothing changed; the same range shares a slot; ptrace's detach leaves the watch's slots")
     void slotsAreSharedAlike() {
         pageProgram("w", "    store8 " + PAGE + ", 1", "again:", "    getpid", "    jmp again");
-        WatchpointsImpl watch = new WatchpointsImpl(core.facade("watch"), sim, sim);
+        WatchpointsImpl watch = new WatchpointsImpl(core.facade("watch"), sim);
         try {
             int pid = seizedAtStart("w", 0);
             Task task = sim.findTask(pid);

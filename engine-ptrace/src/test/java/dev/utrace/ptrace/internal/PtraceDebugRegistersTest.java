@@ -11,7 +11,7 @@ import dev.utrace.api.task.Task;
 import dev.utrace.ptrace.PtraceOptions;
 import dev.utrace.ptrace.WaitResult;
 import dev.utrace.ptrace.WaitResult.Kind;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import dev.utrace.impl.UtraceCore;
 import dev.utrace.ptrace.PtraceException;
 import dev.utrace.ptrace.PtraceSession;
 import dev.utrace.ptrace.WaitResult;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.sim.internal.SimKernel;
 import dev.utrace.spi.TraceHooks;
 import java.io.IOException;

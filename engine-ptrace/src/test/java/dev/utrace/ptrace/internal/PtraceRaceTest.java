@@ -115,7 +115,7 @@ class PtraceRaceTest extends PtraceFixture {
             assertStop(next(pid), Kind.SIGNAL_STOP, Signals.SIGUSR1);
             tracer.cont(pid, Signals.SIGUSR1); // delivered by the tracee's next REPORT pass
             tracer.close();
-            assertEquals(dev.utrace.sim.WaitStatus.signaled(Signals.SIGUSR1, false), exitOf(pid),
+            assertEquals(dev.utrace.api.proc.WaitStatus.signaled(Signals.SIGUSR1, false), exitOf(pid),
                     "round " + i + ": the signal the tracer injected");
         }
         await("every context released", () -> ptrace.releases.get() == rounds);

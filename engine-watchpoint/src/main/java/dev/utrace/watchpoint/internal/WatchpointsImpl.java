@@ -11,7 +11,6 @@ import dev.utrace.api.hw.WatchpointException;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
-import dev.utrace.spi.Machine;
 import dev.utrace.watchpoint.Hit;
 import dev.utrace.watchpoint.Scope;
 import dev.utrace.watchpoint.WatchInfo;
@@ -56,7 +55,7 @@ public final class WatchpointsImpl implements Watchpoints {
 
     final ReentrantLock lock = new ReentrantLock();
     final WatchOps ops = new WatchOps(this);
-    private final Machine machine;
+    private final Utrace utrace;
     private final DebugSlots slots;
     private final Threads threads;
 
@@ -78,8 +77,8 @@ public final class WatchpointsImpl implements Watchpoints {
     volatile java.util.function.Consumer<TaskWatch> onAttach;
 
     @Activate
-    public WatchpointsImpl(@Reference Utrace utrace, @Reference Machine machine, @Reference DebugSlots slots) {
-        this.machine = machine;
+    public WatchpointsImpl(@Reference Utrace utrace, @Reference DebugSlots slots) {
+        this.utrace = utrace;
         this.slots = slots;
         this.threads = new Threads(this, utrace);
     }
@@ -91,7 +90,7 @@ public final class WatchpointsImpl implements Watchpoints {
         Objects.requireNonNull(access, "access (WRITE or READ_WRITE)");
         Objects.requireNonNull(scope, "scope (THREAD or PROCESS)");
         DebugSlots.checkRange(address, length); // refused before anything is attached
-        Task t = machine.findTask(pid);
+        Task t = utrace.task(pid);
         if (t == null) throw new IllegalArgumentException("no task with pid " + pid + "; utrace:ps lists them");
         if (t.isKernelThread()) {
             throw new IllegalArgumentException("pid " + pid + " is a kernel thread (" + t.comm() + "); it runs no user code to watch");
@@ -358,7 +357,7 @@ public final class WatchpointsImpl implements Watchpoints {
 
     @Override
     public void resume(int tid) {
-        Task t = machine.findTask(tid);
+        Task t = utrace.task(tid);
         TaskWatch tw;
         lock.lock();
         try {

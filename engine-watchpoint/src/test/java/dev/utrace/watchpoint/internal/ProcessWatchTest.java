@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.utrace.api.hw.Access;
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.TaskInfo;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.TaskInfo;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.watchpoint.Hit;
 import dev.utrace.watchpoint.Scope;
 import java.util.List;

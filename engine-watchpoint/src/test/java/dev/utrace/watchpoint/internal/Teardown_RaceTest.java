@@ -9,7 +9,7 @@ import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
 import dev.utrace.api.task.TaskState;
 import dev.utrace.impl.UtraceFacade;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.watchpoint.Scope;
 import dev.utrace.watchpoint.WatchInfo;
 import java.util.List;
@@ -109,7 +109,7 @@ class Teardown_RaceTest extends WatchFixture {
         long attached = 0, released = 0;
         for (int i = 0; i < n; i++) {
             UtraceFacade bundle = core.facade("unload-" + i);
-            WatchpointsImpl engine = new WatchpointsImpl(bundle, sim, slots);
+            WatchpointsImpl engine = new WatchpointsImpl(bundle, slots);
             engine.onAttach = engines::add;
             Map<String, Integer> seen = race("writer", engine, id -> {
                 engine.deactivate();

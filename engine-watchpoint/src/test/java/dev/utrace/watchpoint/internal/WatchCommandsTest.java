@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.shell.command.Command;
 import dev.utrace.watchpoint.internal.commands.WatchCommands;
 import dev.utrace.watchpoint.internal.commands.WatchConverter;
@@ -36,7 +36,7 @@ class WatchCommandsTest extends WatchFixture {
         threadIO = new ThreadIOImpl();
         threadIO.start();
         processor = new CommandProcessorImpl(threadIO);
-        commands = new WatchCommands(watch, sim, sim).commands();
+        commands = new WatchCommands(watch, sim, core.facade("watch commands")).commands();
         for (Command c : commands) processor.addCommand(c.scope(), c, c.name());
         processor.addConverter(new WatchConverter());
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);

@@ -8,7 +8,7 @@ import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
 import dev.utrace.api.task.TaskState;
 import dev.utrace.impl.UtraceCore;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.sim.internal.SimKernel;
 import dev.utrace.spi.TraceHooks;
 import java.io.IOException;
@@ -47,7 +47,7 @@ abstract class WatchFixture {
         core = new UtraceCore(sim);
         sim.setHooks(core.hooks());
         slots = new CountingSlots(sim);
-        watch = new WatchpointsImpl(core.facade(ENGINE), sim, slots);
+        watch = new WatchpointsImpl(core.facade(ENGINE), slots);
         watch.onAttach = engines::add;
     }
 

@@ -10,7 +10,7 @@ import dev.utrace.api.hw.WatchpointException;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.watchpoint.Hit;
 import dev.utrace.watchpoint.Scope;
 import dev.utrace.watchpoint.WatchInfo;

@@ -10,7 +10,8 @@ import dev.utrace.api.EngineInfo;
 import dev.utrace.api.EngineState;
 import dev.utrace.api.Utrace;
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.SimMachine;
+import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
 import dev.utrace.spi.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public class BundleScope_RevokeIT {
     @Inject
     BundleContext context;
     @Inject
-    SimMachine sim;
+    Processes sim;
     @Inject
     Machine machine;
     @Inject
@@ -68,7 +69,7 @@ public class BundleScope_RevokeIT {
     @Test
     public void stoppingAnEngineBundleRevokesItsEnginesOnceAndItsCodeIsNeverCalledAgain() throws Exception {
         for (int i = 0; i < TASKS; i++) {
-            pids.add(sim.spawn("counter", List.of("1000000000")));
+            pids.add(sim.spawn(SpawnRequest.of("counter", List.of("1000000000"))));
         }
         AtomicLong callbacks = new AtomicLong();
         AtomicInteger releases = new AtomicInteger();

@@ -7,7 +7,7 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 import dev.utrace.api.EngineInfo;
 import dev.utrace.api.EngineState;
 import dev.utrace.api.Utrace;
-import dev.utrace.sim.SimMachine;
+import dev.utrace.api.proc.Processes;
 import dev.utrace.spi.Machine;
 import java.io.ByteArrayInputStream;
 import java.util.List;
@@ -35,7 +35,7 @@ public class BundleUpdate_IT {
     @Inject
     BundleContext context;
     @Inject
-    SimMachine sim;
+    Processes sim;
     @Inject
     Machine machine;
     @Inject

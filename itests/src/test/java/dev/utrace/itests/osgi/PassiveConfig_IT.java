@@ -12,7 +12,8 @@ import dev.utrace.api.task.Signals;
 import dev.utrace.passive.Kind;
 import dev.utrace.passive.PassiveTracer;
 import dev.utrace.passive.TraceInfo;
-import dev.utrace.sim.SimMachine;
+import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ public class PassiveConfig_IT {
     @Inject
     BundleContext context;
     @Inject
-    SimMachine sim;
+    Processes sim;
     @Inject
     PassiveTracer tracer;
     @Inject
@@ -149,7 +150,7 @@ public class PassiveConfig_IT {
 
     /** A trace of a new sleeping task with the configured defaults. */
     private TraceInfo newTrace() {
-        int pid = sim.spawn("idle", List.of());
+        int pid = sim.spawn(SpawnRequest.of("idle", List.of()));
         pids.add(pid);
         return tracer.trace(pid, null, null);
     }

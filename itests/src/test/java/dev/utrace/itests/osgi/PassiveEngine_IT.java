@@ -12,7 +12,8 @@ import dev.utrace.api.Utrace;
 import dev.utrace.api.task.TaskState;
 import dev.utrace.passive.PassiveTracer;
 import dev.utrace.passive.TraceInfo;
-import dev.utrace.sim.SimMachine;
+import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
 import dev.utrace.spi.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ public class PassiveEngine_IT {
     @Inject
     BundleContext context;
     @Inject
-    SimMachine sim;
+    Processes sim;
     @Inject
     Machine machine;
     @Inject
@@ -90,8 +91,8 @@ public class PassiveEngine_IT {
     public void thousandTracedTasksThenTheBundleStopsAndGoes() throws Exception {
         List<Integer> pids = new ArrayList<>();
         // Some busy tasks (counting, a write each number) and many sleeping ones (pause in a loop).
-        for (int i = 0; i < BUSY; i++) pids.add(sim.spawn("counter", List.of("1000000000")));
-        for (int i = BUSY; i < TASKS; i++) pids.add(sim.spawn("idle", List.of()));
+        for (int i = 0; i < BUSY; i++) pids.add(sim.spawn(SpawnRequest.of("counter", List.of("1000000000"))));
+        for (int i = BUSY; i < TASKS; i++) pids.add(sim.spawn(SpawnRequest.of("idle", List.of())));
         java.nio.file.Path jar = java.nio.file.Path.of(context.getProperty("felix.fileinstall.dir"))
                 .resolve("engine-passive.jar");
         PassiveTracer tracer = deploy(jar);

@@ -17,7 +17,8 @@ import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.TaskState;
 import dev.utrace.ptrace.Ptrace;
 import dev.utrace.ptrace.PtraceSession;
-import dev.utrace.sim.SimMachine;
+import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
 import dev.utrace.spi.Machine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,7 +71,7 @@ public class PtraceEngine_IT {
     @Inject
     BundleContext context;
     @Inject
-    SimMachine sim;
+    Processes sim;
     @Inject
     Machine machine;
     @Inject
@@ -98,8 +99,8 @@ public class PtraceEngine_IT {
         List<Integer> counters = new ArrayList<>();
         List<Integer> sleepers = new ArrayList<>();
         for (int i = 0; i < PER_KIND; i++) {
-            counters.add(sim.spawn("counter", List.of("1000000000")));
-            sleepers.add(sim.spawn("signals", List.of()));
+            counters.add(sim.spawn(SpawnRequest.of("counter", List.of("1000000000"))));
+            sleepers.add(sim.spawn(SpawnRequest.of("signals", List.of())));
         }
         for (int pid : sleepers) {
             // Past its own startup signals, asleep: the tracer then sees only its attach stop.
@@ -107,8 +108,8 @@ public class PtraceEngine_IT {
                     && sim.info(pid).state() == TaskState.SLEEPING);
         }
         // Two more counters for the shell, the engine's second tracer: one left in its SIGSTOP stop, one running.
-        List<Integer> shellTracees = List.of(sim.spawn("counter", List.of("1000000000")),
-                sim.spawn("counter", List.of("1000000000")));
+        List<Integer> shellTracees = List.of(sim.spawn(SpawnRequest.of("counter", List.of("1000000000"))),
+                sim.spawn(SpawnRequest.of("counter", List.of("1000000000"))));
         List<Integer> pids = new ArrayList<>(counters);
         pids.addAll(sleepers);
         List<Integer> stopped = new ArrayList<>(counters.subList(0, PER_KIND / 2));
@@ -195,7 +196,7 @@ public class PtraceEngine_IT {
 
     @Test
     public void aSessionStillHeldAfterTheJarIsDeletedAnswersEveryRequestEngineUnloaded() throws Exception {
-        int pid = sim.spawn("counter", List.of("1000000000"));
+        int pid = sim.spawn(SpawnRequest.of("counter", List.of("1000000000")));
         Path jar = Path.of(context.getProperty("felix.fileinstall.dir")).resolve("engine-ptrace.jar");
         Ptrace ptrace = deploy(jar);
         PtraceSession session = ptrace.open("itest-debugger");

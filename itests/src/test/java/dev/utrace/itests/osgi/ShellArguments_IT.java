@@ -7,7 +7,8 @@ import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
-import dev.utrace.sim.SimMachine;
+import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,7 +67,7 @@ public class ShellArguments_IT {
     @Inject
     BundleContext context;
     @Inject
-    SimMachine sim;
+    Processes sim;
     @Inject
     CommandProcessor processor;
 
@@ -140,7 +141,7 @@ public class ShellArguments_IT {
      * passive engine (exit only) and watched; returns the state once all are settled.
      */
     private String setUp(List<Integer> pids) throws Exception {
-        for (int i = 0; i < 3; i++) pids.add(sim.spawn("idle", List.of()));
+        for (int i = 0; i < 3; i++) pids.add(sim.spawn(SpawnRequest.of("idle", List.of())));
         run("ptrace:attach 3");
         Tally.await("the shell tracer's attach stop of 3 is reported",
                 () -> !String.valueOf(execute("ptrace:wait --nohang 3")).equals("nothing to report"));

@@ -10,7 +10,8 @@ import dev.utrace.api.EngineInfo;
 import dev.utrace.api.EngineState;
 import dev.utrace.api.Utrace;
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.SimMachine;
+import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
 import dev.utrace.spi.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,15 +74,15 @@ final class Tally {
         for (String n : NAMES) System.getProperties().remove(prefix() + n);
     }
 
-    static List<Integer> spawnCounters(SimMachine sim, int n) {
+    static List<Integer> spawnCounters(Processes sim, int n) {
         List<Integer> pids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            pids.add(sim.spawn("counter", List.of("1000000000")));
+            pids.add(sim.spawn(SpawnRequest.of("counter", List.of("1000000000"))));
         }
         return pids;
     }
 
-    static void killAll(SimMachine sim, List<Integer> pids) {
+    static void killAll(Processes sim, List<Integer> pids) {
         for (int pid : pids) {
             try {
                 sim.kill(pid, Signals.SIGKILL);
@@ -96,7 +97,7 @@ final class Tally {
      * them; then waits until each task has also unlinked them (a revoked engine of a running
      * task shows as DETACHING until the task's next resume point).
      */
-    static void assertNoEngineOf(String symbolicName, Utrace utrace, Machine machine, SimMachine sim, List<Integer> pids)
+    static void assertNoEngineOf(String symbolicName, Utrace utrace, Machine machine, Processes sim, List<Integer> pids)
             throws InterruptedException {
         for (int pid : pids) {
             assertFalse("task " + pid + " runs on unharmed", sim.info(pid).state().hasExited());

@@ -6,7 +6,7 @@ import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import dev.utrace.api.Utrace;
-import dev.utrace.sim.SimMachine;
+import dev.utrace.api.proc.Processes;
 import dev.utrace.spi.Machine;
 import java.io.ByteArrayInputStream;
 import java.lang.ref.WeakReference;
@@ -42,7 +42,7 @@ public class Unload_CyclesIT {
     @Inject
     BundleContext context;
     @Inject
-    SimMachine sim;
+    Processes sim;
     @Inject
     Machine machine;
     @Inject

@@ -22,10 +22,10 @@ public final class UtraceOptions {
         return composite(
                 frameworkProperty("org.osgi.framework.bsnversion").value("multiple"),
                 jar("promise"), jar("function"), jar("ds-api"), jar("scr"),
-                jar("utrace-api"), jar("utrace-impl"));
+                jar("utrace-api"), jar("utrace-spi"), jar("utrace-impl"));
     }
 
-    /** The simulated machine ({@code Machine} and {@code SimMachine} services). */
+    /** The simulated machine ({@code Machine}, {@code Processes}, {@code ProcessControl} and {@code DebugSlots} services). */
     public static Option machine() {
         return jar("kernel-sim");
     }

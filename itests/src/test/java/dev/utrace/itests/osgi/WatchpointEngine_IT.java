@@ -14,8 +14,9 @@ import dev.utrace.api.hw.Access;
 import dev.utrace.api.hw.DebugSlots;
 import dev.utrace.api.task.Task;
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.SimMachine;
-import dev.utrace.sim.TaskInfo;
+import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
+import dev.utrace.api.proc.TaskInfo;
 import dev.utrace.spi.Machine;
 import dev.utrace.watchpoint.Hit;
 import dev.utrace.watchpoint.Scope;
@@ -59,7 +60,7 @@ public class WatchpointEngine_IT {
     @Inject
     BundleContext context;
     @Inject
-    SimMachine sim;
+    Processes sim;
     @Inject
     Machine machine;
     @Inject
@@ -109,8 +110,8 @@ public class WatchpointEngine_IT {
     public void watchHitThenTheJarIsDeletedAndEverySlotIsCleared() throws Exception {
         List<Integer> writers = new ArrayList<>();
         List<Integer> scribblers = new ArrayList<>();
-        for (int i = 0; i < WRITERS; i++) writers.add(sim.spawn("memwriter", List.of("1000000000")));
-        for (int i = 0; i < SCRIBBLERS; i++) scribblers.add(sim.spawn("scribbler", List.of("2")));
+        for (int i = 0; i < WRITERS; i++) writers.add(sim.spawn(SpawnRequest.of("memwriter", List.of("1000000000"))));
+        for (int i = 0; i < SCRIBBLERS; i++) scribblers.add(sim.spawn(SpawnRequest.of("scribbler", List.of("2"))));
         for (int pid : scribblers) Tally.await("scribbler " + pid + " started its threads", () -> threadsOf(pid).size() == THREADS_EACH);
         List<Integer> pids = new ArrayList<>(writers);
         pids.addAll(scribblers);

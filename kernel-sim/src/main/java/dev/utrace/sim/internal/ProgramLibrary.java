@@ -1,6 +1,6 @@
 package dev.utrace.sim.internal;
 
-import dev.utrace.sim.ProgramInfo;
+import dev.utrace.api.proc.ProgramInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

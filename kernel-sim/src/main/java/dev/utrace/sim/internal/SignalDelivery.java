@@ -121,16 +121,17 @@ final class SignalDelivery {
     /**
      * {@code do_signal_stop}: join (or, with {@code signr} != 0, start) the group stop, tell the
      * core (JCTL), then stop, tell the parent, sleep until SIGCONT or SIGKILL, and let the core
-     * hold the task if it adopted the stop. As in Linux, the task is marked stopped only after
-     * its JCTL report: while engines' callbacks run it is running them, not stopped, so no one
-     * may treat it as quiescent (adopt the stop, detach an engine under a callback). A SIGCONT or
-     * SIGKILL during the report cancels the stop, and so does a SIGCONT sent since the stop
-     * signal was dequeued ({@code continuesSeen}, read before the dequeue). Returns false if no
-     * stop happened.
+     * hold the task if it adopted the stop. As in Linux, the thread counts in the group stop
+     * before its JCTL report (so exactly one report says it is the last to stop), but it is
+     * marked stopped only after the report: while engines' callbacks run it is running them, not
+     * stopped, so no one may treat it as quiescent (adopt the stop, detach an engine under a
+     * callback). A SIGCONT or SIGKILL during the report cancels its stop, and so does a SIGCONT
+     * sent since the stop signal was dequeued ({@code continuesSeen}, read before the dequeue).
+     * Returns false if no stop began.
      */
     boolean doSignalStop(SimTask t, int signr, long continuesSeen) {
         Proc p = t.proc;
-        int notify;
+        int notify = 0;
         Deferred d = new Deferred();
         k.lock.lock();
         try {
@@ -148,29 +149,29 @@ final class SignalDelivery {
                     }
                 }
             }
-            // Still counted in the group stop while the engines hear of it, so that a SIGCONT
-            // or SIGKILL meanwhile cancels it (it clears jobctlStopPending).
-            notify = p.groupStopCount == 1 ? Signals.CLD_STOPPED : 0;
+            t.jobctlStopPending = false;
+            if (--p.groupStopCount == 0) {
+                p.groupStopped = true;
+                p.stopReportPending = true;
+                notify = Signals.CLD_STOPPED;
+            }
+            t.enteringStop = true;
         } finally {
             k.lock.unlock();
             d.run();
         }
         k.hooks().jctl(t, Signals.CLD_STOPPED, notify);
-        boolean last = false;
+        boolean stop;
         k.lock.lock();
         try {
-            if (!t.jobctlStopPending || t.fatal) return true; // cancelled meanwhile: run the signal loop again
-            t.jobctlStopPending = false;
-            if (--p.groupStopCount == 0) {
-                p.groupStopped = true;
-                p.stopReportPending = true;
-                last = true;
-            }
-            t.inJobctlStop = true;
+            stop = t.enteringStop && !t.fatal;
+            t.enteringStop = false;
+            if (stop) t.inJobctlStop = true;
         } finally {
             k.lock.unlock();
         }
-        if (last) notifyParentCldStop(p, Signals.CLD_STOPPED);
+        if (notify != 0) notifyParentCldStop(p, Signals.CLD_STOPPED);
+        if (!stop) return true; // cancelled during the report: run the signal loop again
         t.waitFor(() -> !t.inJobctlStop, false, 0, TaskState.STOPPED);
         k.lock.lock();
         try {

@@ -118,6 +118,7 @@ final class SignalPath {
             flush(p, STOP_SIGNALS);
             for (SimTask q = p.firstThread; q != null; q = q.groupNext) {
                 q.jobctlStopPending = false;
+                q.enteringStop = false;
                 if (q.inJobctlStop) {
                     q.inJobctlStop = false;
                     d.wake(q);

@@ -6,17 +6,19 @@ import dev.utrace.api.hw.SlotInfo;
 import dev.utrace.api.hw.WatchHit;
 import dev.utrace.api.hw.Watchpoint;
 import dev.utrace.api.proc.ProcessControl;
+import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
 import dev.utrace.api.proc.TraceLink;
 import dev.utrace.api.task.SigAction;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
+import dev.utrace.api.task.SyscallNames;
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.ProgramInfo;
-import dev.utrace.sim.SimException;
-import dev.utrace.sim.SimMachine;
-import dev.utrace.sim.TaskInfo;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.ProgramInfo;
+import dev.utrace.api.proc.ProcessException;
+import dev.utrace.api.proc.TaskInfo;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.spi.Machine;
 import dev.utrace.spi.TraceHooks;
 import dev.utrace.spi.TracedTask;
@@ -40,18 +42,19 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * The simulated machine as a service: the {@link Machine} SPI for the utrace core and the
- * {@link SimMachine} service for people and bundles. Under OSGi, Declarative Services creates
+ * The simulated machine as a service: the {@link Machine} SPI for the utrace core, the
+ * machine-neutral {@link Processes} service for people and bundles, and {@link ProcessControl}
+ * and {@link DebugSlots} for debugger engines. Under OSGi, Declarative Services creates
  * it and binds the core's {@link TraceHooks} when there is one; without OSGi, construct it with
  * the hooks to use ({@link TraceHooks#NONE} for none) and {@link #close()} it when done.
  */
 // Immediate: the machine and its tasks live as long as the bundle, not only while some bundle
 // uses the service (a delayed component would be deactivated, killing every task, when its
 // last user let go).
-@Component(service = {Machine.class, SimMachine.class, ProcessControl.class, DebugSlots.class}, immediate = true,
+@Component(service = {Machine.class, Processes.class, ProcessControl.class, DebugSlots.class}, immediate = true,
         property = "service.description=Simulated Linux kernel: runs small programs as traceable tasks")
 @Designate(ocd = SimKernel.Config.class)
-public final class SimKernel implements Machine, SimMachine, ProcessControl, DebugSlots, AutoCloseable {
+public final class SimKernel implements Machine, Processes, ProcessControl, DebugSlots, AutoCloseable {
 
     /** Configuration (PID {@code dev.utrace.sim.internal.SimKernel}). */
     @ObjectClassDefinition(name = "utrace simulated machine",
@@ -142,45 +145,64 @@ public final class SimKernel implements Machine, SimMachine, ProcessControl, Deb
         return false;
     }
 
-    // ---- SimMachine ----
+    // ---- Processes ----
 
     @Override
+    public String machine() {
+        return name();
+    }
+
+    /**
+     * Starts a library or programs-folder program. Its arguments are numbers (decimal or 0x-hex,
+     * 64 bits) passed in rdi, rsi, rdx, r10, r8, r9; a simulated process has no environment or
+     * working directory, so a request that names one is refused.
+     */
+    @Override
+    public int spawn(SpawnRequest request) {
+        if (request.environment() != null || request.workingDirectory() != null) {
+            throw new ProcessException("the simulated machine runs programs without an environment or working"
+                    + " directory; leave them out (bin/run --machine linux runs real programs)");
+        }
+        return spawn(request.program(), request.args(), request.stopped());
+    }
+
+    /** {@link #spawn(SpawnRequest)} of a program running at once; for tests and embedders. */
     public int spawn(String program, List<String> args) {
         return spawn(program, args, false);
     }
 
-    @Override
+    /** {@link #spawn(SpawnRequest)}, held before its first instruction if {@code stopped}; for tests and embedders. */
     public int spawn(String program, List<String> args, boolean stopped) {
         Objects.requireNonNull(args, "args (use List.of() for none)");
-        if (args.size() > 6) throw new SimException("too many arguments (" + args.size() + "); a program takes at most 6");
+        if (args.size() > 6) throw new ProcessException("too many arguments (" + args.size() + "); a program takes at most 6");
         for (String a : args) {
             if (a == null || !a.strip().matches("-?[0-9]+|0x[0-9a-fA-F]+")) {
-                throw new SimException("argument '" + a + "' is not a number; programs take decimal or 0x-hex numbers");
+                throw new ProcessException("argument '" + a + "' is not a number; programs take decimal or 0x-hex numbers");
             }
             if (!ExecPath.fits64(a)) {
-                throw new SimException("argument '" + a.strip() + "' does not fit in 64 bits; use -9223372036854775808"
+                throw new ProcessException("argument '" + a.strip() + "' does not fit in 64 bits; use -9223372036854775808"
                         + " to 18446744073709551615 (0xffffffffffffffff)");
             }
         }
         Program prog = program(program);
         int pid = kernel.spawn(prog, args, stopped);
-        if (pid < 0) throw new SimException("the machine is shut down; start a new one to spawn tasks");
+        if (pid < 0) throw new ProcessException("the machine is shut down; start a new one to spawn tasks");
         return pid;
     }
 
     private Program program(String name) {
         if (!ProgramLibrary.validName(name)) {
-            throw new SimException("bad program name '" + name + "'; use letters, digits, '_', '.' and '-', e.g. hello");
+            throw new ProcessException("bad program name '" + name + "'; use letters, digits, '_', '.' and '-', e.g. hello");
         }
         try {
             Program p = kernel.library.find(name);
             if (p != null) return p;
         } catch (ProgramSyntaxException e) {
-            throw new SimException("program '" + name + "' does not load: " + e.getMessage(), e);
+            throw new ProcessException("program '" + name + "' does not load: " + e.getMessage(), e);
         }
         StringBuilder known = new StringBuilder();
         for (ProgramInfo i : kernel.library.list()) known.append(known.isEmpty() ? "" : ", ").append(i.name());
-        throw new SimException("no program named '" + name + "'; known programs: " + known);
+        throw new ProcessException("no program named '" + name + "'; known programs: " + known);
     }
 
     @Override
@@ -197,16 +219,16 @@ public final class SimKernel implements Machine, SimMachine, ProcessControl, Deb
 
     private SimTask target(int pid, int signal) {
         if (!Signals.valid(signal)) {
-            throw new SimException("bad signal number " + signal + "; use 1.." + Signals.NSIG + " (SIGKILL is 9, SIGTERM 15)");
+            throw new ProcessException("bad signal number " + signal + "; use 1.." + Signals.NSIG + " (SIGKILL is 9, SIGTERM 15)");
         }
         SimTask t = live(pid);
-        if (t.kernelThread) throw new SimException("pid " + pid + " is init, which takes no signals");
+        if (t.kernelThread) throw new ProcessException("pid " + pid + " is init, which takes no signals");
         return t;
     }
 
     private SimTask live(int tid) {
         SimTask t = kernel.find(tid);
-        if (t == null) throw new SimException("no task with pid " + tid + "; tasks() lists the live ones");
+        if (t == null) throw new ProcessException("no task with pid " + tid + "; tasks() lists the live ones");
         return t;
     }
 
@@ -251,10 +273,10 @@ public final class SimKernel implements Machine, SimMachine, ProcessControl, Deb
                 syncWithReaper();
                 e = kernel.records.get(pid);
                 if (e != null) return Optional.of(new WaitStatus((int) e.status()));
-                throw new SimException("no process with pid " + pid + " is alive or recently ended");
+                throw new ProcessException("no process with pid " + pid + " is alive or recently ended");
             }
             if (t.tid() != t.tgid()) {
-                throw new SimException("pid " + pid + " is a thread of process " + t.tgid() + "; wait for " + t.tgid());
+                throw new ProcessException("pid " + pid + " is a thread of process " + t.tgid() + "; wait for " + t.tgid());
             }
             if (nanos <= 0) return Optional.empty();
             nanos = kernel.records.awaitChange(seen, nanos);
@@ -269,7 +291,7 @@ public final class SimKernel implements Machine, SimMachine, ProcessControl, Deb
         ExitRecords.Exit e = kernel.records.get(pid);
         if (e != null) return e.console();
         if (t != null) return t.proc.consoleText();
-        throw new SimException("no process with pid " + pid + " is alive or recently ended");
+        throw new ProcessException("no process with pid " + pid + " is alive or recently ended");
     }
 
     /**
@@ -286,12 +308,23 @@ public final class SimKernel implements Machine, SimMachine, ProcessControl, Deb
         return kernel.library.list();
     }
 
-    // ---- ProcessControl ----
+    /** Every simulated process is already the machine's: adopting one only checks it is there. */
+    @Override
+    public TaskInfo adopt(int pid) {
+        TaskInfo i = info(pid);
+        if (i.tid() != i.tgid()) {
+            throw new ProcessException("pid " + pid + " is a thread of process " + i.tgid() + "; name the process");
+        }
+        if (i.state().hasExited()) throw new ProcessException("pid " + pid + " has exited; it cannot be traced");
+        return i;
+    }
 
     @Override
-    public Task task(int tid) {
-        return kernel.find(tid);
+    public String syscallName(int number) {
+        return SyscallNames.name(number);
     }
+
+    // ---- ProcessControl ----
 
     @Override
     public int parentPid(Task task) {

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Who guards what.</b>
  * <ul>
- * <li>{@link Kernel#lock} guards {@link #blocked}, {@link #pending}, {@link #jobctlStopPending},
+ * <li>{@link Kernel#lock} guards {@link #blocked}, {@link #pending}, {@link #jobctlStopPending}, {@link #enteringStop},
  *     {@link #groupNext}/{@link #groupPrev}, {@link #exitCode}, {@link #traceLink}; and every write of {@link #fatal},
  *     {@link #inJobctlStop} and {@link #tid}, which are volatile so that lock-free readers (the
  *     core, wait loops) see them.
@@ -79,6 +79,11 @@ final class SimTask implements TracedTask {
     long blocked;
     SigQueue pending;
     boolean jobctlStopPending;
+    /**
+     * Counted in the group stop and telling the core (JCTL), not yet stopped: a SIGCONT clears
+     * it, and then the thread does not stop (see {@link SignalDelivery#doSignalStop}).
+     */
+    boolean enteringStop;
     SimTask groupNext;
     SimTask groupPrev;
     long exitCode;

@@ -2,7 +2,7 @@ package dev.utrace.sim.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import org.junit.jupiter.api.Test;
 
 /** Threads being created while another thread calls exit_group: no thread survives or leaks. */

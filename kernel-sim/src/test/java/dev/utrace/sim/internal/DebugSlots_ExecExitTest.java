@@ -11,7 +11,7 @@ import dev.utrace.api.hw.SlotInfo;
 import dev.utrace.api.hw.Watchpoint;
 import dev.utrace.api.hw.WatchpointException;
 import dev.utrace.api.task.Reg;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;

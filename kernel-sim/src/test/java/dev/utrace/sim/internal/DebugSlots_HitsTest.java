@@ -8,7 +8,7 @@ import dev.utrace.api.hw.Access;
 import dev.utrace.api.hw.WatchHit;
 import dev.utrace.api.hw.Watchpoint;
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

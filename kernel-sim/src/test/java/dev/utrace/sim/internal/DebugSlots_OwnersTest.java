@@ -12,7 +12,7 @@ import dev.utrace.api.hw.WatchHit;
 import dev.utrace.api.hw.Watchpoint;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.DisplayName;

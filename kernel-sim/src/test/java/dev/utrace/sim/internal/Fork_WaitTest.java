@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.utrace.api.task.CloneFlags;
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ class Kill_RaceWithExitTest {
                     if (i % 2 == 0) {
                         try {
                             sim.machine.kill(pid, Signals.SIGKILL);
-                        } catch (dev.utrace.sim.SimException gone) {
+                        } catch (dev.utrace.api.proc.ProcessException gone) {
                             // it exited and was reaped already: the race went the other way
                         }
                     }

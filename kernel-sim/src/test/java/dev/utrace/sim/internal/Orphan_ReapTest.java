@@ -3,7 +3,7 @@ package dev.utrace.sim.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import org.junit.jupiter.api.Test;
 
 class Orphan_ReapTest {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.utrace.sim.ProgramInfo;
-import dev.utrace.sim.SimException;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.ProgramInfo;
+import dev.utrace.api.proc.ProcessException;
+import dev.utrace.api.proc.WaitStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
@@ -26,13 +26,13 @@ class ProgramFolder_BadFilesTest {
             Files.write(sim.folder.resolve("picture.prog"), BINARY);
             sim.program("comma", "# trailing comma", "wait 1,", "exit 0");
             String path = sim.folder.resolve("picture.prog").toString();
-            SimException e = assertThrows(SimException.class, () -> sim.spawn("picture"));
+            ProcessException e = assertThrows(ProcessException.class, () -> sim.spawn("picture"));
             assertEquals("program 'picture' does not load: " + path + ":1:1: not a UTF-8 text program: byte 0x89 at offset 0"
                     + " is not valid UTF-8; a program is a text file in the format of docs/programs.md: remove this file from"
                     + " the programs folder, or save it as UTF-8 text", e.getMessage());
             assertInstanceOf(ProgramSyntaxException.class, e.getCause());
             assertEquals("program 'comma' does not load: comma.prog:2:8: expected nohang, untraced or continued, found the"
-                    + " end of the line", assertThrows(SimException.class, () -> sim.spawn("comma")).getMessage());
+                    + " end of the line", assertThrows(ProcessException.class, () -> sim.spawn("comma")).getMessage());
 
             java.util.List<ProgramInfo> listed = sim.machine.programs();
             assertTrue(describe(listed, "picture").startsWith("does not load: " + path + ":1:1: not a UTF-8 text program"));
@@ -42,7 +42,7 @@ class ProgramFolder_BadFilesTest {
             int pid = sim.spawn("hello");
             assertEquals(WaitStatus.exited(0), sim.waitExit(pid));
             // An unknown name lists the known programs, which loads every folder file.
-            assertTrue(assertThrows(SimException.class, () -> sim.spawn("nosuch")).getMessage().contains("picture"));
+            assertTrue(assertThrows(ProcessException.class, () -> sim.spawn("nosuch")).getMessage().contains("picture"));
         }
     }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.utrace.sim.ProgramInfo;
-import dev.utrace.sim.SimException;
+import dev.utrace.api.proc.ProgramInfo;
+import dev.utrace.api.proc.ProcessException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +76,7 @@ class ProgramParser_SyntaxTest {
         try (Sim sim = new Sim()) {
             sim.program("bad", "print \"would run\"", "exit 0", "oops");
             int before = sim.machine.tasks().size();
-            SimException e = assertThrows(SimException.class, () -> sim.spawn("bad"));
+            ProcessException e = assertThrows(ProcessException.class, () -> sim.spawn("bad"));
             assertEquals("program 'bad' does not load: bad.prog:3:1: unknown instruction 'oops'; expected one of: "
                     + ProgramParser.mnemonics(), e.getMessage());
             assertInstanceOf(ProgramSyntaxException.class, e.getCause());

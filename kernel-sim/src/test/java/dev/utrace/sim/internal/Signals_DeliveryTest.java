@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import org.junit.jupiter.api.Test;
 
 class Signals_DeliveryTest {
@@ -83,10 +83,10 @@ class Signals_DeliveryTest {
         try (Sim sim = new Sim()) {
             int pid = sim.spawn("idle");
             Sim.await("it pauses", () -> sim.task(pid).state() == TaskState.SLEEPING);
-            String bad = org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.sim.SimException.class,
+            String bad = org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.api.proc.ProcessException.class,
                     () -> sim.machine.kill(pid, 65)).getMessage();
             assertEquals("bad signal number 65; use 1..64 (SIGKILL is 9, SIGTERM 15)", bad);
-            String none = org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.sim.SimException.class,
+            String none = org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.api.proc.ProcessException.class,
                     () -> sim.machine.kill(999_999, 9)).getMessage();
             assertEquals("no task with pid 999999; tasks() lists the live ones", none);
             assertEquals(TaskState.SLEEPING, sim.machine.info(pid).state(), "the bad requests changed nothing");

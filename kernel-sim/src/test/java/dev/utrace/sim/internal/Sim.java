@@ -2,7 +2,7 @@ package dev.utrace.sim.internal;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

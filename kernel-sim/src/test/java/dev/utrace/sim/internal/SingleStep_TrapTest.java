@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import dev.utrace.spi.StepMode;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

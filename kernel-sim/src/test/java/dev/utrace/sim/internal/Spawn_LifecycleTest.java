@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.utrace.sim.SimException;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.ProcessException;
+import dev.utrace.api.proc.WaitStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +33,7 @@ class Spawn_LifecycleTest {
     void unknownProgramIsAClearErrorAndSpawnsNothing() {
         try (Sim sim = new Sim()) {
             int before = sim.machine.tasks().size();
-            SimException e = assertThrows(SimException.class, () -> sim.spawn("helo"));
+            ProcessException e = assertThrows(ProcessException.class, () -> sim.spawn("helo"));
             assertTrue(e.getMessage().contains("no program named 'helo'") && e.getMessage().contains("hello"), e.getMessage());
             assertEquals(before, sim.machine.tasks().size());
         }
@@ -42,7 +42,7 @@ class Spawn_LifecycleTest {
     @Test
     void nonNumericArgumentIsRefused() {
         try (Sim sim = new Sim()) {
-            SimException e = assertThrows(SimException.class, () -> sim.machine.spawn("counter", List.of("three")));
+            ProcessException e = assertThrows(ProcessException.class, () -> sim.machine.spawn("counter", List.of("three")));
             assertTrue(e.getMessage().contains("'three' is not a number"), e.getMessage());
         }
     }
@@ -52,7 +52,7 @@ class Spawn_LifecycleTest {
         try (Sim sim = new Sim()) {
             int before = sim.machine.tasks().size();
             for (String big : List.of("99999999999999999999", "18446744073709551616", "-9223372036854775809", "0x10000000000000000")) {
-                SimException e = assertThrows(SimException.class, () -> sim.machine.spawn("idle", List.of(big)));
+                ProcessException e = assertThrows(ProcessException.class, () -> sim.machine.spawn("idle", List.of(big)));
                 assertEquals("argument '" + big + "' does not fit in 64 bits; use -9223372036854775808 to"
                         + " 18446744073709551615 (0xffffffffffffffff)", e.getMessage());
             }
@@ -67,8 +67,8 @@ class Spawn_LifecycleTest {
         Sim sim = new Sim();
         int pid = sim.spawn("idle");
         sim.close();
-        assertEquals(dev.utrace.sim.WaitStatus.signaled(dev.utrace.api.task.Signals.SIGKILL, false), sim.waitExit(pid));
-        SimException e = assertThrows(SimException.class, () -> sim.spawn("hello"));
+        assertEquals(dev.utrace.api.proc.WaitStatus.signaled(dev.utrace.api.task.Signals.SIGKILL, false), sim.waitExit(pid));
+        ProcessException e = assertThrows(ProcessException.class, () -> sim.spawn("hello"));
         assertEquals("the machine is shut down; start a new one to spawn tasks", e.getMessage());
     }
 }

@@ -8,7 +8,7 @@ import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.WaitStatus;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.utrace.api.task.CloneFlags;
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.TaskInfo;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.TaskInfo;
+import dev.utrace.api.proc.WaitStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -92,13 +92,13 @@ class ThreadGroup_PoolTest {
     @Test
     void unknownPidsAreClearErrorsForInfoConsoleAndWait() {
         try (Sim sim = new Sim()) {
-            String info = org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.sim.SimException.class,
+            String info = org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.api.proc.ProcessException.class,
                     () -> sim.machine.info(424242)).getMessage();
             assertEquals("no task with pid 424242; tasks() lists the live ones", info);
-            String console = org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.sim.SimException.class,
+            String console = org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.api.proc.ProcessException.class,
                     () -> sim.machine.console(424242)).getMessage();
             assertEquals("no process with pid 424242 is alive or recently ended", console);
-            org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.sim.SimException.class,
+            org.junit.jupiter.api.Assertions.assertThrows(dev.utrace.api.proc.ProcessException.class,
                     () -> sim.machine.waitExit(424242, java.time.Duration.ZERO));
         }
     }

@@ -11,9 +11,6 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface ProcessControl {
-    /** The live (not yet reaped) task with thread id {@code tid}, or null. */
-    Task task(int tid);
-
     /** The thread id of the parent process of {@code task}'s group (its real parent), or 0 when gone. */
     int parentPid(Task task);
 

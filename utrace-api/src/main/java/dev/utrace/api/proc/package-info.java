@@ -1,8 +1,8 @@
 /**
- * The process-control services of a machine that a debugger engine needs besides utrace:
- * sending a signal to a thread, leaving a job-control stop, and the tracer link that holds a
- * dead tracee's zombie for its tracer before its real parent sees it (ptrace's wait
- * interference, semantics reference section 12).
+ * Processes and kernel services, machine-neutral: {@link dev.utrace.api.proc.Processes} for what
+ * people do with tasks (the shell, and engines that start or inspect processes), and
+ * {@link dev.utrace.api.proc.ProcessControl} for the kernel services a debugger engine such as
+ * ptrace needs (signals to one thread, dispositions, group stops, the tracer link).
  */
 @Export
 @Version("1.0.0")

@@ -1,6 +1,6 @@
 package dev.utrace.api.task;
 
-import org.osgi.annotation.versioning.ProviderType;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * A thread as tracing engines see it. Identity is the object: a task keeps its engines
@@ -11,8 +11,12 @@ import org.osgi.annotation.versioning.ProviderType;
  * engine holds the task stopped and brackets the access with
  * {@code Utrace.prepareExamine}/{@code finishExamine} (R-EXAM-3). Outside those the
  * machine throws {@link IllegalStateException}, because the values would not be stable.
+ *
+ * <p><b>Versioning.</b> Machines implement this interface (through the SPI's
+ * {@code TracedTask}), so it is a consumer type: a method added here is a major change, and every
+ * machine must implement it before it resolves again.
  */
-@ProviderType
+@ConsumerType
 public interface Task {
     /** The thread id (pid in the kernel's sense). */
     int tid();

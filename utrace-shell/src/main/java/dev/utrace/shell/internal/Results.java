@@ -2,9 +2,9 @@ package dev.utrace.shell.internal;
 
 import dev.utrace.api.EngineInfo;
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.ProgramInfo;
-import dev.utrace.sim.TaskInfo;
-import dev.utrace.sim.WaitStatus;
+import dev.utrace.api.proc.ProgramInfo;
+import dev.utrace.api.proc.TaskInfo;
+import dev.utrace.api.proc.WaitStatus;
 import java.util.List;
 
 /**

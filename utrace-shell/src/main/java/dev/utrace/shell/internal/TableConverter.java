@@ -16,8 +16,8 @@ import dev.utrace.shell.internal.Results.TaskDetail;
 import dev.utrace.shell.internal.Results.Tasks;
 import dev.utrace.shell.internal.Results.Waited;
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.ProgramInfo;
-import dev.utrace.sim.TaskInfo;
+import dev.utrace.api.proc.ProgramInfo;
+import dev.utrace.api.proc.TaskInfo;
 import org.apache.felix.service.command.Converter;
 import org.osgi.service.component.annotations.Component;
 

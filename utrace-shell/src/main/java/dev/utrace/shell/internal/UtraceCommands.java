@@ -4,6 +4,7 @@ import static dev.utrace.shell.command.Command.command;
 
 import dev.utrace.api.EngineInfo;
 import dev.utrace.api.Utrace;
+import dev.utrace.api.task.Task;
 import dev.utrace.shell.command.Command;
 import dev.utrace.shell.command.Refusal;
 import dev.utrace.shell.command.Registrations;
@@ -17,11 +18,10 @@ import dev.utrace.shell.internal.Results.Spawned;
 import dev.utrace.shell.internal.Results.TaskDetail;
 import dev.utrace.shell.internal.Results.Tasks;
 import dev.utrace.shell.internal.Results.Waited;
-import dev.utrace.sim.SimException;
-import dev.utrace.sim.SimMachine;
-import dev.utrace.sim.TaskInfo;
-import dev.utrace.spi.Machine;
-import dev.utrace.spi.TracedTask;
+import dev.utrace.api.proc.ProcessException;
+import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
+import dev.utrace.api.proc.TaskInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,24 +48,22 @@ public final class UtraceCommands {
     static final long DEFAULT_WAIT_MILLIS = 10_000;
     static final String PS_LISTS = "as ps shows it";
 
-    private final SimMachine sim;
-    private final Machine machine;
+    private final Processes sim;
     private final Utrace utrace;
     private final List<Command> commands;
     private Registrations registrations;
 
     /** The commands, not registered anywhere (tests hand them to a Gogo runtime themselves). */
-    public UtraceCommands(SimMachine sim, Machine machine, Utrace utrace) {
+    public UtraceCommands(Processes sim, Utrace utrace) {
         this.sim = sim;
-        this.machine = machine;
         this.utrace = utrace;
         this.commands = List.of(ps(), spawn(), kill(), info(), console(), programs(), engines(), waitCommand());
     }
 
     @Activate
-    public UtraceCommands(@Reference SimMachine sim, @Reference Machine machine, @Reference Utrace utrace,
+    public UtraceCommands(@Reference Processes sim, @Reference Utrace utrace,
             BundleContext context) {
-        this(sim, machine, utrace);
+        this(sim, utrace);
         registrations = Registrations.register(context, commands);
     }
 
@@ -96,7 +94,7 @@ public final class UtraceCommands {
                         Values.word(a, true, "a program argument", "programs take numbers: decimal, or 0x and hex digits");
                         args.add(a.replaceFirst("^0X", "0x"));
                     }
-                    int pid = sim(() -> sim.spawn(program, args));
+                    int pid = sim(() -> sim.spawn(SpawnRequest.of(program, args)));
                     return new Spawned(pid, program, List.copyOf(args));
                 });
     }
@@ -123,7 +121,7 @@ public final class UtraceCommands {
                 .runs(w -> {
                     int pid = Values.pid(w.get("pid"), PS_LISTS);
                     TaskInfo info = sim(() -> sim.info(pid));
-                    TracedTask t = machine.findTask(pid);
+                    Task t = utrace.task(pid);
                     return new TaskDetail(info, t == null ? 0 : utrace.engines(t).size());
                 });
     }
@@ -149,7 +147,7 @@ public final class UtraceCommands {
                 .runs(w -> {
                     if (!w.has("pid")) return allEngines();
                     int pid = Values.pid(w.get("pid"), PS_LISTS);
-                    TracedTask t = machine.findTask(pid);
+                    Task t = utrace.task(pid);
                     if (t == null) throw new Refusal("no live task with pid " + pid + "; ps lists the live ones");
                     return new Engines(rows(pid, t));
                 });
@@ -166,7 +164,7 @@ public final class UtraceCommands {
                             "a timeout", "give milliseconds, 0 or more");
                     try {
                         return new Waited(pid, sim.waitExit(pid, Duration.ofMillis(ms)).orElse(null), ms);
-                    } catch (SimException e) {
+                    } catch (ProcessException e) {
                         throw refusal(e);
                     }
                 });
@@ -175,13 +173,13 @@ public final class UtraceCommands {
     private Engines allEngines() {
         List<EngineRow> rows = new ArrayList<>();
         for (TaskInfo i : sim.tasks()) {
-            TracedTask t = machine.findTask(i.tid());
+            Task t = utrace.task(i.tid());
             if (t != null) rows.addAll(rows(i.tid(), t)); // else it was reaped meanwhile
         }
         return new Engines(rows);
     }
 
-    private List<EngineRow> rows(int pid, TracedTask t) {
+    private List<EngineRow> rows(int pid, Task t) {
         List<EngineRow> rows = new ArrayList<>();
         for (EngineInfo e : utrace.engines(t)) rows.add(new EngineRow(pid, e));
         return rows;
@@ -191,12 +189,12 @@ public final class UtraceCommands {
     private static <T> T sim(Supplier<T> request) {
         try {
             return request.get();
-        } catch (SimException e) {
+        } catch (ProcessException e) {
             throw refusal(e);
         }
     }
 
-    private static Refusal refusal(SimException e) {
+    private static Refusal refusal(ProcessException e) {
         return new Refusal(e.getMessage().replace("tasks() lists", "ps lists"));
     }
 }

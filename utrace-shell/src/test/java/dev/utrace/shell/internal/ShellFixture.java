@@ -56,7 +56,7 @@ abstract class ShellFixture {
         threadIO = new ThreadIOImpl();
         threadIO.start();
         processor = new CommandProcessorImpl(threadIO);
-        commands = new ArrayList<>(new UtraceCommands(sim, sim, utrace).commands());
+        commands = new ArrayList<>(new UtraceCommands(sim, utrace).commands());
         commands.addAll(new ShellCommands(left::incrementAndGet).commands());
         for (Command c : commands) processor.addCommand(c.scope(), c, c.name());
         processor.addConverter(new TableConverter());

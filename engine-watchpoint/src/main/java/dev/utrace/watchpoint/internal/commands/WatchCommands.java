@@ -11,7 +11,7 @@ import dev.utrace.shell.command.Refusal;
 import dev.utrace.shell.command.Registrations;
 import dev.utrace.shell.command.Values;
 import dev.utrace.shell.command.Words;
-import dev.utrace.spi.Machine;
+import dev.utrace.api.Utrace;
 import dev.utrace.watchpoint.Scope;
 import dev.utrace.watchpoint.Watchpoints;
 import dev.utrace.watchpoint.internal.commands.Views.Hits;
@@ -43,22 +43,22 @@ public final class WatchCommands {
 
     private final Watchpoints watchpoints;
     private final DebugSlots slots;
-    private final Machine machine;
+    private final Utrace utrace;
     private final List<Command> commands;
     private Registrations registrations;
 
     /** The commands, not registered anywhere (tests hand them to a Gogo runtime themselves). */
-    public WatchCommands(Watchpoints watchpoints, DebugSlots slots, Machine machine) {
+    public WatchCommands(Watchpoints watchpoints, DebugSlots slots, Utrace utrace) {
         this.watchpoints = watchpoints;
         this.slots = slots;
-        this.machine = machine;
+        this.utrace = utrace;
         this.commands = List.of(add(), rm(), list(), hits(), resume(), slotsCommand());
     }
 
     @Activate
-    public WatchCommands(@Reference Watchpoints watchpoints, @Reference DebugSlots slots, @Reference Machine machine,
+    public WatchCommands(@Reference Watchpoints watchpoints, @Reference DebugSlots slots, @Reference Utrace utrace,
             BundleContext context) {
-        this(watchpoints, slots, machine);
+        this(watchpoints, slots, utrace);
         registrations = Registrations.register(context, commands);
     }
 
@@ -143,7 +143,7 @@ public final class WatchCommands {
                 .note("the thread's " + DebugSlots.SLOTS + " debug slots, every owner's")
                 .runs(w -> {
                     int pid = Values.pid(w.get("pid"), PS_LISTS);
-                    Task t = machine.findTask(pid);
+                    Task t = utrace.task(pid);
                     if (t == null) throw new Refusal("no task with pid " + pid + "; utrace:ps lists them");
                     return new Slots(pid, slots.slots(t));
                 });

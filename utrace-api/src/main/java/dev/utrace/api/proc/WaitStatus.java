@@ -1,4 +1,4 @@
-package dev.utrace.sim;
+package dev.utrace.api.proc;
 
 import dev.utrace.api.task.Signals;
 
