@@ -17,6 +17,7 @@ import dev.utrace.shell.command.Words;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.annotation.bundle.Header;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -31,7 +32,8 @@ import org.osgi.service.component.annotations.Reference;
  * nothing, so a refused line leaves every trace as it was.
  */
 @Header(name = "Utrace-Completion", value = "passive-completion.gosh") // utrace:completions loads it into each shell session
-@Component(service = {}, property = "service.description=The passive: shell commands")
+@Component(reference = @Reference(name = "gogo", service = CommandProcessor.class), // only with a shell: see package-info
+        service = {}, property = "service.description=The passive: shell commands")
 public final class PassiveCommands {
     static final String SCOPE = "passive";
     static final String PS_LISTS = "as utrace:ps shows it";

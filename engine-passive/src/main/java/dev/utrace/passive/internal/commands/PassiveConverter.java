@@ -16,7 +16,9 @@ import dev.utrace.passive.internal.commands.Views.Untraced;
 import java.util.Locale;
 import java.util.StringJoiner;
 import org.apache.felix.service.command.Converter;
+import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * Formats the values the {@code passive:} commands return: {@link Converter#INSPECT} as an
@@ -24,7 +26,8 @@ import org.osgi.service.component.annotations.Component;
  * (stats); {@link Converter#LINE} as one line; {@link Converter#PART} as a count or a pid.
  * Other values are left to Gogo.
  */
-@Component(service = Converter.class)
+@Component(reference = @Reference(name = "gogo", service = CommandProcessor.class), // only with a shell: see package-info
+        service = Converter.class)
 public final class PassiveConverter implements Converter {
     static final String RULE = "------ ----------- ----------- --------- --------- ----------------";
 

@@ -10,6 +10,7 @@ import dev.utrace.shell.command.Command;
 import dev.utrace.shell.command.Registrations;
 import dev.utrace.shell.command.Words;
 import java.util.List;
+import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,7 +24,8 @@ import org.osgi.service.component.annotations.Reference;
  * the engine refuses prints "ptrace: ERRNO: message" ({@link Refused}); either way nothing
  * changed.
  */
-@Component(service = {}, property = "service.description=ptrace: commands that attach, resume and detach tracees")
+@Component(reference = @Reference(name = "gogo", service = CommandProcessor.class), // only with a shell: see package-info
+        service = {}, property = "service.description=ptrace: commands that attach, resume and detach tracees")
 public final class ControlCommands {
     static final String SCOPE = "ptrace";
     static final String SIG = "signal: 0 for none (default), a number 1..64 or a name such as SIGUSR1, usr1";

@@ -20,6 +20,7 @@ import dev.utrace.shell.command.Command;
 import dev.utrace.shell.command.Registrations;
 import java.util.List;
 import java.util.Locale;
+import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -30,7 +31,8 @@ import org.osgi.service.component.annotations.Reference;
  * The {@code ptrace:} commands that look at and change a stopped tracee: regs, peek, poke,
  * peekuser, pokeuser, siginfo, eventmsg, options. Refusals as in {@link ControlCommands}.
  */
-@Component(service = {}, property = "service.description=ptrace: commands that read and write a stopped tracee")
+@Component(reference = @Reference(name = "gogo", service = CommandProcessor.class), // only with a shell: see package-info
+        service = {}, property = "service.description=ptrace: commands that read and write a stopped tracee")
 public final class InspectCommands {
     static final String ADDRESS = "the address: 0x and hex digits (0x600000), or decimal";
     static final String VALUE = "the value: decimal (42, -1) or 0x and hex digits (0x2a), 64 bits";

@@ -18,14 +18,17 @@ import dev.utrace.ptrace.internal.commands.Views.Waited;
 import dev.utrace.shell.format.Table;
 import java.util.Locale;
 import org.apache.felix.service.command.Converter;
+import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * Formats the values the {@code ptrace:} commands return: {@link Converter#INSPECT} as an
  * aligned table, {@link Converter#PART} as a pid or a count, other levels as one line. Other
  * values are left to Gogo.
  */
-@Component(service = Converter.class, property = "service.description=Formats the results of the ptrace: commands")
+@Component(reference = @Reference(name = "gogo", service = CommandProcessor.class), // only with a shell: see package-info
+        service = Converter.class, property = "service.description=Formats the results of the ptrace: commands")
 public final class PtraceConverter implements Converter {
     /** The general registers in the order gdb's {@code info registers} shows them. */
     private static final Reg[] REGISTER_ORDER = {Reg.RAX, Reg.RBX, Reg.RCX, Reg.RDX, Reg.RSI, Reg.RDI, Reg.RBP,

@@ -1,5 +1,6 @@
 package dev.utrace.ptrace.internal.commands;
 
+import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.annotation.bundle.Header;
 import dev.utrace.ptrace.Ptrace;
 import dev.utrace.ptrace.PtraceException;
@@ -26,7 +27,8 @@ import org.osgi.service.component.annotations.Reference;
  * its last user let go.
  */
 @Header(name = "Utrace-Completion", value = "ptrace-completion.gosh") // utrace:completions loads it into each shell session
-@Component(service = ShellTracer.class, immediate = true,
+@Component(reference = @Reference(name = "gogo", service = CommandProcessor.class), // only with a shell: see package-info
+        service = ShellTracer.class, immediate = true,
         property = "service.description=The shell's ptrace tracer, shared by the ptrace: commands")
 public final class ShellTracer {
     static final String NAME = "shell";

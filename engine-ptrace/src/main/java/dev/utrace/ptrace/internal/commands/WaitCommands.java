@@ -10,6 +10,7 @@ import dev.utrace.ptrace.internal.commands.Views.Waited;
 import dev.utrace.shell.command.Command;
 import dev.utrace.shell.command.Registrations;
 import java.util.List;
+import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,7 +21,8 @@ import org.osgi.service.component.annotations.Reference;
  * The {@code ptrace:} commands that report on the tracees: wait (the decoded wait status of
  * the next stop or end) and tracees. Refusals as in {@link ControlCommands}.
  */
-@Component(service = {}, property = "service.description=ptrace: commands that report stops and list tracees")
+@Component(reference = @Reference(name = "gogo", service = CommandProcessor.class), // only with a shell: see package-info
+        service = {}, property = "service.description=ptrace: commands that report stops and list tracees")
 public final class WaitCommands {
     private final ShellTracer tracer;
     private final List<Command> commands;

@@ -21,6 +21,7 @@ import dev.utrace.watchpoint.internal.commands.Views.Watches;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.annotation.bundle.Header;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -35,7 +36,8 @@ import org.osgi.service.component.annotations.Reference;
  * (which change nothing) are shown the same way, with the machine's errno.
  */
 @Header(name = "Utrace-Completion", value = "watch-completion.gosh") // utrace:completions loads it into each shell session
-@Component(service = {}, property = "service.description=The watch: shell commands")
+@Component(reference = @Reference(name = "gogo", service = CommandProcessor.class), // only with a shell: see package-info
+        service = {}, property = "service.description=The watch: shell commands")
 public final class WatchCommands {
     static final String SCOPE = "watch";
     static final String PS_LISTS = "as utrace:ps shows it";

@@ -16,14 +16,17 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.StringJoiner;
 import org.apache.felix.service.command.Converter;
+import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * Formats the values the {@code watch:} commands return: {@link Converter#INSPECT} as aligned
  * tables, {@link Converter#PART} as a count or an id, other levels as one line. Other values
  * are left to Gogo.
  */
-@Component(service = Converter.class)
+@Component(reference = @Reference(name = "gogo", service = CommandProcessor.class), // only with a shell: see package-info
+        service = Converter.class)
 public final class WatchConverter implements Converter {
 
     @Override
