@@ -30,10 +30,10 @@ class ApiBaselineTest {
         return bundles().stream().map(jar -> dynamicTest(jar.getFileName().toString(), () -> {
             Path record = ApiModules.recordOf(ApiModules.moduleOf(jar, ROOT));
             ApiGate.Outcome outcome = ApiGate.run(mode, BundleApi.read(jar), record, ROOT.relativize(record).toString());
-            System.out.println(outcome.message());
             if (outcome.failed()) {
                 fail(outcome.message());
             }
+            System.out.println(outcome.message());
         }));
     }
 
