@@ -73,17 +73,6 @@ public enum Event {
         return m;
     }
 
-    /** The event whose bit is {@code bit}, or {@code null} if {@code bit} is 0. */
-    public static Event ofBit(long bit) {
-        if (bit == 0) {
-            return null;
-        }
-        if (Long.bitCount(bit) != 1 || Long.numberOfTrailingZeros(bit) >= COUNT) {
-            throw new IllegalArgumentException("not a single event bit: 0x" + Long.toHexString(bit));
-        }
-        return VALUES[Long.numberOfTrailingZeros(bit)];
-    }
-
     /**
      * Formats a mask as event names joined by {@code |}, e.g. {@code "EXEC|DEATH"}, or
      * {@code "0"} for the empty mask. Bits outside {@link #ALL} are shown in hex.

@@ -31,8 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -64,11 +62,6 @@ public final class PassiveTracerImpl implements PassiveTracer {
     private final Listeners listeners = new Listeners();
     /** Releases run so far, over every trace (tests check one per trace). */
     final AtomicLong releases = new AtomicLong();
-
-    // Test hooks (package-private): let a test hold a callback or step between untrace's calls.
-    volatile BiConsumer<TaskTrace, String> callbackHook;
-    volatile Runnable afterLookup;
-    volatile Consumer<Outcome> afterDetach;
 
     /**
      * Activated with its configuration's properties, read by {@link SettingsReader} rather than
@@ -182,11 +175,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
         Engine e = r.engine();
         try {
             TaskTrace tr = (TaskTrace) e.data();
-            Runnable hook = afterLookup;
-            if (hook != null) hook.run();
             Outcome d = utrace.control(t, e, ResumeAction.DETACH);
-            Consumer<Outcome> h2 = afterDetach;
-            if (h2 != null) h2.accept(d);
             Outcome b = null;
             switch (d) {
                 case DONE -> retire(tr, "untraced");
@@ -316,18 +305,12 @@ public final class PassiveTracerImpl implements PassiveTracer {
         if (e != null && listeners.any()) listeners.publish(e);
     }
 
-    private void hook(TaskTrace tr, String callback) {
-        BiConsumer<TaskTrace, String> h = callbackHook;
-        if (h != null) h.accept(tr, callback);
-    }
-
     /** The callbacks. They own the {@link TaskTrace}; none blocks, none returns STOP. */
     private final class Ops implements EngineOps {
 
         @Override
         public int reportSyscallEntry(int action, Engine engine, Task task) {
             TaskTrace tr = (TaskTrace) engine.data();
-            hook(tr, "syscallEntry");
             if (tr.wants(Kind.SYSCALLS) && !tr.retired()) {
                 tr.syscallEntry(task, System.nanoTime());
             }
@@ -337,7 +320,6 @@ public final class PassiveTracerImpl implements PassiveTracer {
         @Override
         public ResumeAction reportSyscallExit(ResumeAction action, Engine engine, Task task) {
             TaskTrace tr = (TaskTrace) engine.data();
-            hook(tr, "syscallExit");
             if (tr.wants(Kind.SYSCALLS) && !tr.retired()) {
                 published(tr.syscallExit(seq.getAndIncrement(), System.nanoTime(),
                         (int) task.register(Reg.ORIG_RAX), task.register(Reg.RAX)));
@@ -349,7 +331,6 @@ public final class PassiveTracerImpl implements PassiveTracer {
         public int reportSignal(int action, Engine engine, Task task, SignalInfo info, SigAction origKa,
                                 SigAction returnKa) {
             TaskTrace tr = (TaskTrace) engine.data();
-            hook(tr, "signal");
             if (origKa != null && info != null && info.signo != 0 && tr.wants(Kind.SIGNALS) && !tr.retired()) {
                 tr.countSignal(info.signo);
                 record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.SIGNALS,
@@ -361,7 +342,6 @@ public final class PassiveTracerImpl implements PassiveTracer {
         @Override
         public ResumeAction reportClone(ResumeAction action, Engine engine, Task parent, long cloneFlags, Task child) {
             TaskTrace tr = (TaskTrace) engine.data();
-            hook(tr, "clone");
             if (tr.retired()) return ResumeAction.RESUME;
             if (tr.wants(Kind.CLONE)) {
                 record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.CLONE,
@@ -377,7 +357,6 @@ public final class PassiveTracerImpl implements PassiveTracer {
         @Override
         public ResumeAction reportExec(ResumeAction action, Engine engine, Task task, String format, ExecInfo exec) {
             TaskTrace tr = (TaskTrace) engine.data();
-            hook(tr, "exec");
             if (tr.wants(Kind.EXEC)) {
                 record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXEC, 0, null, null,
                         0, true, 0, exec.filename() + " " + exec.argv()));
@@ -388,7 +367,6 @@ public final class PassiveTracerImpl implements PassiveTracer {
         @Override
         public ResumeAction reportExit(ResumeAction action, Engine engine, Task task, long origCode, ExitCode code) {
             TaskTrace tr = (TaskTrace) engine.data();
-            hook(tr, "exit");
             if (!tr.retired()) {
                 if (tr.wants(Kind.SYSCALLS)) published(tr.unfinishedSyscall(seq.getAndIncrement(), System.nanoTime()));
                 if (tr.wants(Kind.EXIT)) {
@@ -403,7 +381,6 @@ public final class PassiveTracerImpl implements PassiveTracer {
         @Override
         public ResumeAction reportDeath(Engine engine, Task task, boolean groupDead, int signal) {
             TaskTrace tr = (TaskTrace) engine.data();
-            hook(tr, "death");
             if (tr.wants(Kind.DEATH)) {
                 record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.DEATH, 0, null, null,
                         0, true, 0, groupDead ? "group dead" : ""));

@@ -29,6 +29,8 @@ abstract class SimFixture {
     SimKernel sim;
     UtraceCore core;
     PassiveTracerImpl tracer;
+    /** The core as {@link #tracer} sees it, with hooks for tests to step in (see {@link SeamedUtrace}). */
+    SeamedUtrace seams;
 
     @BeforeEach
     void boot() {
@@ -38,8 +40,10 @@ abstract class SimFixture {
         tracer = newTracer("passive", Settings.DEFAULT);
     }
 
+    /** A tracer of its own owner; {@link #seams} becomes its way to the core. */
     PassiveTracerImpl newTracer(String name, Settings settings) {
-        return new PassiveTracerImpl(core.facade(name), sim, settings);
+        seams = new SeamedUtrace(core.facade(name));
+        return new PassiveTracerImpl(seams, sim, settings);
     }
 
     @AfterEach

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.utrace.api.Outcome;
+import dev.utrace.api.ResumeAction;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.TaskState;
 import dev.utrace.passive.Kind;
@@ -69,13 +70,14 @@ class Untrace_DeathRaceTest extends SimFixture {
         TaskTrace tr = tracer.traceOf(pid);
         CountDownLatch entered = new CountDownLatch(1), letGo = new CountDownLatch(1), detached = new CountDownLatch(1);
         AtomicReference<Outcome> detach = new AtomicReference<>();
-        tracer.callbackHook = (t, cb) -> {
+        seams.beforeCallback = (t, cb) -> {
             if (cb.equals("syscallExit") && entered.getCount() > 0) {
                 entered.countDown();
                 awaitLatch(letGo); // test only: hold this one callback while untrace runs
             }
         };
-        tracer.afterDetach = o -> {
+        seams.afterControl = (action, o) -> {
+            if (action != ResumeAction.DETACH) return;
             detach.set(o);
             detached.countDown();
         };
@@ -114,7 +116,7 @@ class Untrace_DeathRaceTest extends SimFixture {
         tracer.trace(pid, null, null);
         TaskTrace tr = tracer.traceOf(pid);
         CountDownLatch entered = new CountDownLatch(1), letGo = new CountDownLatch(1);
-        tracer.callbackHook = (t, cb) -> {
+        seams.beforeCallback = (t, cb) -> {
             if (cb.equals("death")) {
                 entered.countDown();
                 awaitLatch(letGo);
@@ -142,7 +144,7 @@ class Untrace_DeathRaceTest extends SimFixture {
         int pid = idle();
         tracer.trace(pid, null, null);
         TaskTrace tr = tracer.traceOf(pid);
-        tracer.afterLookup = () -> {
+        seams.afterLookup = () -> {
             sim.kill(pid, Signals.SIGKILL);
             waitExit(pid);
             await("reaped", () -> sim.findTask(pid) == null);

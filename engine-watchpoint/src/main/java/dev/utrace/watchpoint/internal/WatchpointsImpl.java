@@ -73,8 +73,6 @@ public final class WatchpointsImpl implements Watchpoints {
     private final AtomicLong releases = new AtomicLong();
     /** Engines attached so far (each is released exactly once; tests compare the two). */
     final AtomicLong attaches = new AtomicLong();
-    /** Test hook: told of every TaskWatch whose engine was attached. */
-    volatile java.util.function.Consumer<TaskWatch> onAttach;
 
     @Activate
     public WatchpointsImpl(@Reference Utrace utrace, @Reference DebugSlots slots) {
@@ -535,8 +533,6 @@ public final class WatchpointsImpl implements Watchpoints {
     /** An engine with {@code tw} as its data was attached. */
     void attached(TaskWatch tw) {
         attaches.incrementAndGet();
-        java.util.function.Consumer<TaskWatch> hook = onAttach;
-        if (hook != null) hook.accept(tw);
     }
 
     /** {@code release}: the engine is gone; whatever claim is left goes now (a revoked or faulted engine). */

@@ -109,8 +109,7 @@ class Teardown_RaceTest extends WatchFixture {
         long attached = 0, released = 0;
         for (int i = 0; i < n; i++) {
             UtraceFacade bundle = core.facade("unload-" + i);
-            WatchpointsImpl engine = new WatchpointsImpl(bundle, slots);
-            engine.onAttach = engines::add;
+            WatchpointsImpl engine = new WatchpointsImpl(new AttachRecorder(bundle, engines::add), slots);
             Map<String, Integer> seen = race("writer", engine, id -> {
                 engine.deactivate();
                 bundle.revoke();

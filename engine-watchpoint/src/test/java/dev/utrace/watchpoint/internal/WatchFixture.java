@@ -47,8 +47,7 @@ abstract class WatchFixture {
         core = new UtraceCore(sim);
         sim.setHooks(core.hooks());
         slots = new CountingSlots(sim);
-        watch = new WatchpointsImpl(core.facade(ENGINE), slots);
-        watch.onAttach = engines::add;
+        watch = new WatchpointsImpl(new AttachRecorder(core.facade(ENGINE), engines::add), slots);
     }
 
     @AfterEach

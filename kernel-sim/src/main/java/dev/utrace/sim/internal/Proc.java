@@ -3,8 +3,6 @@ package dev.utrace.sim.internal;
 import dev.utrace.api.task.SigAction;
 import dev.utrace.api.task.Signals;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A thread group, i.e. a process: what Linux keeps in {@code signal_struct}, {@code sighand_struct}
@@ -149,12 +147,6 @@ final class Proc {
         if (t.groupNext != null) t.groupNext.groupPrev = t.groupPrev;
         t.groupNext = t.groupPrev = null;
         threads--;
-    }
-
-    List<SimTask> threadList() {
-        List<SimTask> out = new ArrayList<>(threads);
-        for (SimTask t = firstThread; t != null; t = t.groupNext) out.add(t);
-        return out;
     }
 
     void addChild(Proc c) {
