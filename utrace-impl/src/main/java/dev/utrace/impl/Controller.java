@@ -112,17 +112,16 @@ final class Controller {
     }
 
     private UtraceTask utraceFor(TracedTask t) {
-        UtraceTask u = utraceOf(t);
-        if (u != null) return u;
-        Object current = t.utraceSlot();
+        Object current = t.utraceSlot(); // read once: another first attach may install the record meanwhile
+        if (current instanceof UtraceTask u) return u;
         if (current != null) {
             throw new IllegalStateException("task " + t.tid() + " carries state of another utrace core: " + current);
         }
         UtraceTask fresh = new UtraceTask(this, t);
         if (t.casUtraceSlot(null, fresh)) return fresh;
-        u = utraceOf(t);
-        if (u == null) throw new IllegalStateException("task " + t.tid() + " carries state of another utrace core");
-        return u;
+        current = t.utraceSlot(); // the other first attach won: use its record (R-DATA-3)
+        if (current instanceof UtraceTask u) return u;
+        throw new IllegalStateException("task " + t.tid() + " carries state of another utrace core: " + current);
     }
 
     // ---- set_events ---------------------------------------------------------------------

@@ -312,9 +312,9 @@ final class UtraceTask {
     boolean doStop() {
         assert lock.isHeldByCurrentThread();
         if (!stopped && task.isJobControlStopped()) {
+            task.setUtraceStopped(true); // the machine first: a stopped task's registers are readable (prepareExamine)
             stopped = true;
             adoptedStop = true;
-            task.setUtraceStopped(true);
         } else if (!stopped) {
             requestResume(ResumeAction.REPORT);
         }
@@ -342,10 +342,10 @@ final class UtraceTask {
                 lock.unlock();
                 return;
             }
+            task.setUtraceStopped(true); // the machine first: prepareExamine reads stopped without the lock
             stopped = true;
             adoptedStop = false;
             stoppedThread = Thread.currentThread();
-            task.setUtraceStopped(true);
             lock.unlock();
             sleepWhileStopped();
             return;
