@@ -14,18 +14,25 @@ final class EventCalls {
     private EventCalls() {
     }
 
-    static int call(Event event, EngineOps ops, UtraceEngine e, TracedTask t, Report r) {
-        return switch (event) {
-            case SYSCALL_ENTRY -> ops.reportSyscallEntry(r.syscallResumed | r.result | r.action().code(), e, t);
-            case SYSCALL_EXIT -> code(e, ops.reportSyscallExit(r.action(), e, t));
-            case CLONE -> code(e, ops.reportClone(r.action(), e, t, r.cloneFlags, r.child));
-            case EXEC -> code(e, ops.reportExec(r.action(), e, t, r.execFormat, r.exec));
-            case EXIT -> code(e, ops.reportExit(r.action(), e, t, r.origCode, r.exitCode));
-            case DEATH -> code(e, ops.reportDeath(e, t, r.groupDead, r.deathSignal));
-            case JCTL -> code(e, ops.reportJctl(r.action(), e, t, r.jctlType, r.jctlNotify));
-            default -> throw new IllegalArgumentException("no reporting pass for " + event);
-        };
+    /** One event's callback: calls it on {@code ops} with the pass's arguments, packs its answer. */
+    @FunctionalInterface
+    interface Call {
+        int call(EngineOps ops, UtraceEngine e, TracedTask t, Report r);
     }
+
+    // One constant per event, so that at each hook the pass's call site sees one receiver and
+    // the JIT can inline the callback dispatch there.
+    static final Call SYSCALL_ENTRY = (ops, e, t, r) -> ops.reportSyscallEntry(r.syscallResumed | r.result | r.action().code(), e, t);
+    static final Call SYSCALL_EXIT = (ops, e, t, r) -> code(e, ops.reportSyscallExit(r.action(), e, t));
+    static final Call CLONE = (ops, e, t, r) -> code(e, ops.reportClone(r.action(), e, t, r.cloneFlags, r.child));
+    static final Call EXEC = (ops, e, t, r) -> code(e, ops.reportExec(r.action(), e, t, r.execFormat, r.exec));
+    static final Call EXIT = (ops, e, t, r) -> code(e, ops.reportExit(r.action(), e, t, r.origCode, r.exitCode));
+    static final Call DEATH = (ops, e, t, r) -> code(e, ops.reportDeath(e, t, r.groupDead, r.deathSignal));
+    static final Call JCTL = (ops, e, t, r) -> code(e, ops.reportJctl(r.action(), e, t, r.jctlType, r.jctlNotify));
+    /** The resume-point report: only quiesce calls, which startCallback makes. */
+    static final Call NONE = (ops, e, t, r) -> {
+        throw new IllegalStateException("no event callback in a resume-point report");
+    };
 
     /** The callback's name, for the fault log. */
     static String name(Event event) {

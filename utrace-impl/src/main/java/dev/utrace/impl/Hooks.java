@@ -46,7 +46,7 @@ final class Hooks implements TraceHooks {
             r.syscallResumed = 0;
             for (;;) {
                 startReport(u);
-                callEngines(u, r, Event.SYSCALL_ENTRY, true); // reverse order (R-EVT-ORD-1)
+                callEngines(u, r, Event.SYSCALL_ENTRY, EventCalls.SYSCALL_ENTRY, true); // reverse order (R-EVT-ORD-1)
                 finishReport(u, r, false);
                 if (r.action() != ResumeAction.STOP) break;
                 u.stop(r.resumeAction()); // stops at once, before the syscall (R-ACT-6)
@@ -70,7 +70,7 @@ final class Hooks implements TraceHooks {
     public void syscallExit(TracedTask t) {
         UtraceTask u = utraceOf(t);
         if (!wants(u, Event.SYSCALL_EXIT.bit())) return;
-        report(u, u.report.init(), Event.SYSCALL_EXIT);
+        report(u, u.report.init(), Event.SYSCALL_EXIT, EventCalls.SYSCALL_EXIT);
     }
 
     // ---- clone, exec, exit, death, reap -------------------------------------------------
@@ -86,7 +86,7 @@ final class Hooks implements TraceHooks {
         long prev = enter(u);
         try {
             startReport(u);
-            callEngines(u, r, Event.CLONE, false);
+            callEngines(u, r, Event.CLONE, EventCalls.CLONE, false);
             finishReport(u, r, !vfork);
             if (vfork && r.action() == ResumeAction.STOP) {
                 // The vfork wait is uninterruptible: the stop must come before it, not after.
@@ -122,7 +122,11 @@ final class Hooks implements TraceHooks {
         Report r = u.report.init();
         r.execFormat = format;
         r.exec = exec;
-        report(u, r, Event.EXEC);
+        try {
+            report(u, r, Event.EXEC, EventCalls.EXEC);
+        } finally {
+            r.clearArguments(); // only the rare events store references in the report
+        }
     }
 
     @Override
@@ -135,7 +139,7 @@ final class Hooks implements TraceHooks {
         long prev = enter(u);
         try {
             startReport(u);
-            callEngines(u, r, Event.EXIT, false);
+            callEngines(u, r, Event.EXIT, EventCalls.EXIT, false);
             finishReport(u, r, true);
             if (r.action() == ResumeAction.STOP) {
                 u.stop(r.resumeAction()); // at once, before teardown; SIGKILL is not held (R-STOP-6)
@@ -167,7 +171,7 @@ final class Hooks implements TraceHooks {
         r.deathSignal = signal;
         long prev = enter(u);
         try {
-            callEngines(u, r, Event.DEATH, false); // only DETACH matters: Reaping drops those
+            callEngines(u, r, Event.DEATH, EventCalls.DEATH, false); // only DETACH matters: Reaping drops those
         } finally {
             u.hookThreadId = prev;
         }
@@ -203,7 +207,7 @@ final class Hooks implements TraceHooks {
                 case REPORT -> {
                     if ((u.flags & Bits.QUIESCE) != 0) {
                         r.action(ResumeAction.RESUME);
-                        callEngines(u, r, null, false); // quiesce(0) only
+                        callEngines(u, r, null, EventCalls.NONE, false); // quiesce(0) only
                     } else if (u.anyEngineHoldsStop()) {
                         // OQ-4: with no QUIESCE engine the kernel would run on; we keep the
                         // documented promise that a standing stop holds the task.
@@ -264,18 +268,17 @@ final class Hooks implements TraceHooks {
         Report r = u.report.init();
         r.jctlType = type;
         r.jctlNotify = notify;
-        report(u, r, Event.JCTL);
+        report(u, r, Event.JCTL, EventCalls.JCTL);
     }
 
     /** A pass whose stop, if any, is deferred to the resume point (R-ACT-6). */
-    private static void report(UtraceTask u, Report r, Event event) {
+    private static void report(UtraceTask u, Report r, Event event, EventCalls.Call call) {
         long prev = enter(u);
         try {
             startReport(u);
-            callEngines(u, r, event, false);
+            callEngines(u, r, event, call, false);
             finishReport(u, r, true);
         } finally {
-            r.clearArguments();
             u.hookThreadId = prev;
         }
     }

@@ -42,24 +42,34 @@ final class Passes {
      * {@code REPORT_CALLBACKS}: the one walk over the task's engines for one event occurrence
      * (section 5.2), in attach order or, for syscall entry, in reverse (R-EVT-ORD-1). Each engine
      * gets its quiesce call, then its event callback (R-EVT-ORD-2), a fault in either contained
-     * as DETACH; the answers are folded into {@code r}. {@code event} null is a resume-point
-     * report: quiesce calls only. No lock is held and nothing is allocated.
+     * as DETACH; the answers are folded into {@code r}. {@code event} null (with
+     * {@link EventCalls#NONE}) is a resume-point report: quiesce calls only. No lock is held and
+     * nothing is allocated.
      */
-    static void callEngines(UtraceTask u, Report r, Event event, boolean reverse) {
+    static void callEngines(UtraceTask u, Report r, Event event, EventCalls.Call call, boolean reverse) {
         UtraceEngine[] engines = u.attached;
-        int n = engines.length;
-        for (int k = 0; k < n; k++) {
-            UtraceEngine e = engines[reverse ? n - 1 - k : k];
-            EngineOps ops = startCallback(u, r, e, event);
-            if (ops == null) continue;
-            int ret;
-            try {
-                ret = EventCalls.call(event, ops, e, u.task, r);
-            } catch (Throwable x) {
-                ret = Callbacks.fault(e, EventCalls.name(event) + " on " + u.describe(), x).code();
-            }
-            finishCallback(u, r, e, ret);
+        if (reverse) {
+            for (int k = engines.length - 1; k >= 0; k--) callEngine(u, r, engines[k], event, call);
+        } else {
+            for (UtraceEngine e : engines) callEngine(u, r, e, event, call);
         }
+    }
+
+    /** One engine's part of a pass. Kept small (the fault path is out of line) so the JIT inlines it into each hook. */
+    private static void callEngine(UtraceTask u, Report r, UtraceEngine e, Event event, EventCalls.Call call) {
+        EngineOps ops = startCallback(u, r, e, event);
+        if (ops == null) return;
+        int ret;
+        try {
+            ret = call.call(ops, e, u.task, r);
+        } catch (Throwable x) {
+            ret = faulted(u, e, event, x);
+        }
+        finishCallback(u, r, e, ret);
+    }
+
+    private static int faulted(UtraceTask u, UtraceEngine e, Event event, Throwable x) {
+        return Callbacks.fault(e, EventCalls.name(event) + " on " + u.describe(), x).code();
     }
 
     /**
