@@ -100,6 +100,7 @@ final class Controller {
         TaskInfo t = randomTask();
         if (t == null || t.tid() == 1) return;
         boolean thread = random.nextInt(4) == 0;
+        if (sig == Signals.SIGKILL && cx.config.excludes(KnownFault.EXIT_STOP_KILL) && anyTraced(t.tgid())) return;
         monitor.calling(slot, "kill " + Signals.name(sig) + " to " + t);
         if (thread) cx.sim.killThread(t.tid(), sig);
         else cx.sim.kill(t.tgid(), sig);
@@ -108,6 +109,14 @@ final class Controller {
             cx.stats.kills.increment();
             monitor.killed(t.tgid(), "SIGKILL to " + (thread ? "thread " + t.tid() : "process " + t.tgid()) + " from outside");
         }
+    }
+
+    /** Whether a task of process {@code pid} is held by utrace now (it might be in its EXIT stop). */
+    private boolean anyTraced(int pid) {
+        for (TaskInfo i : cx.sim.tasks()) {
+            if (i.tgid() == pid && i.state() == dev.utrace.api.task.TaskState.TRACED) return true;
+        }
+        return false;
     }
 
     // ---- engines --------------------------------------------------------------------------

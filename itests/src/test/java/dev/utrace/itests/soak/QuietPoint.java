@@ -40,7 +40,7 @@ final class QuietPoint {
         cx.benign = true;
         try {
             monitor.awaitKilled();
-            if (random.nextBoolean()) {
+            if (random.nextBoolean() || cx.config.excludes(KnownFault.EXIT_STOP_KILL)) {
                 for (EngineRecord r : cx.round) letGo(r, ResumeAction.RESUME);
                 checkNoStrayStops();
                 disposeOfEngines();
