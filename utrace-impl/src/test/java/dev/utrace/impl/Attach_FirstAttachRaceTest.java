@@ -5,12 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.utrace.api.AttachFlags;
 import dev.utrace.api.AttachResult;
-import dev.utrace.api.task.Reg;
-import dev.utrace.api.task.SigAction;
-import dev.utrace.api.task.SignalInfo;
-import dev.utrace.api.task.TaskState;
-import dev.utrace.spi.StepMode;
-import dev.utrace.spi.TracedTask;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -39,12 +33,11 @@ class Attach_FirstAttachRaceTest extends CoreFixture {
     }
 
     /** A view of {@code task} whose first slot read lets another attach create the record, then returns the older value. */
-    private static final class SlotReadRacesAnAttach implements TracedTask {
-        private final FakeTask task;
+    private static final class SlotReadRacesAnAttach extends DelegatingTask {
         private Runnable otherAttach;
 
         SlotReadRacesAnAttach(FakeTask task, Runnable otherAttach) {
-            this.task = task;
+            super(task);
             this.otherAttach = otherAttach;
         }
 
@@ -58,27 +51,5 @@ class Attach_FirstAttachRaceTest extends CoreFixture {
             }
             return seen;
         }
-
-        @Override public boolean casUtraceSlot(Object expected, Object value) { return task.casUtraceSlot(expected, value); }
-        @Override public int tid() { return task.tid(); }
-        @Override public int tgid() { return task.tgid(); }
-        @Override public TaskState state() { return task.state(); }
-        @Override public String comm() { return task.comm(); }
-        @Override public boolean isKernelThread() { return task.isKernelThread(); }
-        @Override public long register(Reg reg) { return task.register(reg); }
-        @Override public void setRegister(Reg reg, long value) { task.setRegister(reg, value); }
-        @Override public long readMemory(long address, int length) { return task.readMemory(address, length); }
-        @Override public void writeMemory(long address, int length, long value) { task.writeMemory(address, length, value); }
-        @Override public boolean fatalSignalPending() { return task.fatalSignalPending(); }
-        @Override public boolean isJobControlStopped() { return task.isJobControlStopped(); }
-        @Override public void requestNotifyResume() { task.requestNotifyResume(); }
-        @Override public void requestSignalCheck() { task.requestSignalCheck(); }
-        @Override public void signalWakeUp() { task.signalWakeUp(); }
-        @Override public void setUtraceStopped(boolean stopped) { task.setUtraceStopped(stopped); }
-        @Override public void setStepping(StepMode mode) { task.setStepping(mode); }
-        @Override public int dequeueSignal(SignalInfo into) { return task.dequeueSignal(into); }
-        @Override public SigAction signalDisposition(int signo) { return task.signalDisposition(signo); }
-        @Override public void requeueSignal(SignalInfo info) { task.requeueSignal(info); }
-        @Override public boolean groupStopPending() { return task.groupStopPending(); }
     }
 }

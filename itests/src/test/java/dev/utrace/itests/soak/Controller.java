@@ -272,7 +272,7 @@ final class Controller {
             cx.stats.examinesDone.increment();
             if (readFailure != null) {
                 cx.violations.add("R-EXAM-3", "registers could not be read between a DONE prepareExamine and a DONE"
-                        + " finishExamine: " + readFailure + "; " + r.describe());
+                        + " finishExamine: " + readFailure + "; " + r.describe(), KnownFault.EXAMINE_BEFORE_STOP);
             } else if (rip != again) {
                 cx.violations.add("R-EXAM-2", "rip changed between two reads of a held task (" + rip + ", " + again
                         + ") and finishExamine answered DONE: " + r.describe());

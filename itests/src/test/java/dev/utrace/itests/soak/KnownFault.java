@@ -23,7 +23,13 @@ public enum KnownFault {
      * the task's record throws IllegalStateException ("carries state of another utrace core").
      * Reproduced by {@code Attach_FirstAttachRaceTest} in utrace-impl.
      */
-    FIRST_ATTACH_RACE("first-attach-race");
+    FIRST_ATTACH_RACE("first-attach-race"),
+    /**
+     * Found by this soak: prepareExamine answers DONE while the core is still stopping the task,
+     * before the machine shows it stopped, so the registers cannot be read though finishExamine
+     * answers DONE too. Reproduced by {@code Examine_StopPublishedTest} in utrace-impl.
+     */
+    EXAMINE_BEFORE_STOP("examine-before-stop");
 
     private final String switchName;
 
