@@ -14,14 +14,16 @@ import java.util.function.LongSupplier;
  * matches a {@link KnownFault} the run excludes is counted as known instead.
  */
 public final class Violations {
-    /** Violations kept in full per rule; beyond that they are only counted. */
-    private static final int KEPT_PER_RULE = 5;
+    /** Violations kept in full per rule and known fault (or none); beyond that they are only counted. */
+    private static final int KEPT_PER_KIND = 3;
 
     private final long seed;
     private final LongSupplier opCount;
     private final SoakConfig config;
     private final Map<String, List<String>> kept = new TreeMap<>();
     private final Map<String, Long> counts = new TreeMap<>();
+    /** Per rule: how many looked like each known fault ("" for none), so unknown faults stand out. */
+    private final Map<String, Map<String, Long>> kinds = new TreeMap<>();
     private final Map<KnownFault, Long> known = new EnumMap<>(KnownFault.class);
     private final AtomicLong total = new AtomicLong();
 
@@ -45,8 +47,9 @@ public final class Violations {
                 + matches.switchName() + ")");
         synchronized (this) {
             counts.merge(rule, 1L, Long::sum);
-            List<String> list = kept.computeIfAbsent(rule, r -> new ArrayList<>());
-            if (list.size() < KEPT_PER_RULE) list.add(text);
+            String kind = matches == null ? "" : matches.switchName();
+            long n = kinds.computeIfAbsent(rule, r -> new TreeMap<>()).merge(kind, 1L, Long::sum);
+            if (n <= KEPT_PER_KIND) kept.computeIfAbsent(rule, r -> new ArrayList<>()).add(text);
         }
     }
 
@@ -74,7 +77,13 @@ public final class Violations {
     public synchronized String describe() {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Long> e : counts.entrySet()) {
-            sb.append(e.getKey()).append(": ").append(e.getValue()).append(" violation(s)\n");
+            sb.append(e.getKey()).append(": ").append(e.getValue()).append(" violation(s)");
+            String sep = " (";
+            for (Map.Entry<String, Long> k : kinds.get(e.getKey()).entrySet()) {
+                sb.append(sep).append(k.getValue()).append(k.getKey().isEmpty() ? " like no known fault" : " like " + k.getKey());
+                sep = ", ";
+            }
+            sb.append(")\n");
             for (String v : kept.get(e.getKey())) sb.append("  ").append(v.replace("\n", "\n    ")).append('\n');
         }
         return sb.toString();
