@@ -264,18 +264,20 @@ final class Controller {
                 u.lock.unlock();
                 return Outcome.GONE;
             }
-            if (u.reporting != e && (e.ops != DetachedOps.INSTANCE || !u.death)) {
-                if (e.ops != DetachedOps.INSTANCE) {
-                    u.lock.unlock();
-                    return Outcome.DONE;
-                }
-                // Marked detached and no callback of it runs: finish the detach here rather than
-                // wait for the task's next report point, which a job-control stop or a blocking
-                // syscall may put off indefinitely (a DETACH that landed just after the callback's
-                // own check answered IN_PROGRESS, and that pass did not see it). The lists are
-                // copy-on-write, so a pass running meanwhile is unaffected; one that starts reads
-                // the new ops (R-CTL-4). The death report finishes its own detaches. Never DONE
-                // after DETACH (R-BAR-5).
+            UtraceEngine reporting = u.reporting;
+            if (reporting != e && e.ops != DetachedOps.INSTANCE) {
+                u.lock.unlock();
+                return Outcome.DONE;
+            }
+            if (e.ops == DetachedOps.INSTANCE && !u.death && (reporting == null || reporting.isAttachedOps())) {
+                // Marked detached, and no callback of a detached engine runs: finish the detach
+                // here rather than wait for the task's next report point, which a job-control
+                // stop or a blocking syscall may put off indefinitely (a DETACH that landed just
+                // after a callback's own check answered IN_PROGRESS, and that pass did not see
+                // it). The reset unlinks every detached engine of the task, so none may be in a
+                // callback (reporting is set before a callback reads its ops, R-CTL-4); the
+                // lists are copy-on-write, so a pass running meanwhile is unaffected. The death
+                // report finishes its own detaches. Never DONE after DETACH (R-BAR-5).
                 u.resetAndUnlock();
                 return Outcome.GONE;
             }

@@ -1,7 +1,7 @@
 package dev.utrace.itests.soak;
 
 import dev.utrace.impl.UtraceCore;
-import dev.utrace.sim.TaskInfo;
+import dev.utrace.api.proc.TaskInfo;
 import dev.utrace.sim.internal.SimKernel;
 import java.io.IOException;
 import java.io.InputStream;

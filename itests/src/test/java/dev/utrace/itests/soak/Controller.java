@@ -5,8 +5,8 @@ import dev.utrace.api.Outcome;
 import dev.utrace.api.ResumeAction;
 import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.SimException;
-import dev.utrace.sim.TaskInfo;
+import dev.utrace.api.proc.ProcessException;
+import dev.utrace.api.proc.TaskInfo;
 import dev.utrace.spi.TracedTask;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -50,7 +50,7 @@ final class Controller {
             if (random.nextInt(4) == 0) LockSupport.parkNanos(PAUSE_NANOS); // leave the cores to the tasks now and then
             try {
                 step();
-            } catch (SimException expected) {
+            } catch (ProcessException expected) {
                 // the target ended meanwhile
             } catch (RuntimeException | Error e) {
                 boolean firstAttachRace = e instanceof IllegalStateException && String.valueOf(e.getMessage())

@@ -1,6 +1,6 @@
 package dev.utrace.itests.soak;
 
-import dev.utrace.sim.TaskInfo;
+import dev.utrace.api.proc.TaskInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;

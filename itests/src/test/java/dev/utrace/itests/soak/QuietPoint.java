@@ -7,8 +7,8 @@ import dev.utrace.api.Outcome;
 import dev.utrace.api.ResumeAction;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.TaskState;
-import dev.utrace.sim.SimException;
-import dev.utrace.sim.TaskInfo;
+import dev.utrace.api.proc.ProcessException;
+import dev.utrace.api.proc.TaskInfo;
 import dev.utrace.spi.TracedTask;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,15 +136,19 @@ final class QuietPoint {
         List<TaskInfo> left;
         while (true) {
             left = new ArrayList<>();
+            java.util.Set<Integer> groups = new java.util.TreeSet<>();
             for (TaskInfo i : cx.sim.tasks()) {
                 if (i.tgid() == 1) continue;
                 left.add(i);
-                if (i.tid() == i.tgid() && !i.state().hasExited()) {
-                    try {
-                        cx.sim.kill(i.tgid(), Signals.SIGKILL);
-                    } catch (SimException gone) {
-                        // reaped meanwhile
-                    }
+                // A group with a live thread, whatever its leader's state (a zombie leader waits
+                // for its threads), as kill -9 of the process id reaches them.
+                if (!i.state().hasExited()) groups.add(i.tgid());
+            }
+            for (int tgid : groups) {
+                try {
+                    cx.sim.kill(tgid, Signals.SIGKILL);
+                } catch (ProcessException gone) {
+                    // reaped meanwhile
                 }
             }
             if (left.isEmpty()) return true;

@@ -1,7 +1,7 @@
 package dev.utrace.itests.soak;
 
 import dev.utrace.api.task.Signals;
-import dev.utrace.sim.TaskInfo;
+import dev.utrace.api.proc.TaskInfo;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

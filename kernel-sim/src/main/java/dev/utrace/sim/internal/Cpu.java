@@ -53,6 +53,15 @@ final class Cpu {
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "internal error in " + t + "; killing it", e);
             try {
+                // As SIGKILL: made pending first, so that no engine can hold the dying task (R-STOP-6).
+                Deferred d = new Deferred();
+                k.lock.lock();
+                try {
+                    k.signals.killThread(t, d);
+                } finally {
+                    k.lock.unlock();
+                    d.run();
+                }
                 k.exits.doExit(t, Signals.SIGKILL);
             } catch (TaskDied died) {
                 return;
