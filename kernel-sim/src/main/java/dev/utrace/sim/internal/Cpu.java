@@ -1,5 +1,6 @@
 package dev.utrace.sim.internal;
 
+import dev.utrace.api.task.TaskState;
 import dev.utrace.api.task.MemoryFault;
 import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.SignalInfo;
@@ -42,6 +43,20 @@ final class Cpu {
     }
 
     private void run(SimTask t, boolean forked) {
+        try {
+            body(t, forked);
+        } finally {
+            // Every way out of a task's thread goes through do_exit; anything else leaves a task
+            // behind that nobody runs (say so, with the state it was left in).
+            TaskState s = t.rawState();
+            if (!s.hasExited()) {
+                LOG.log(System.Logger.Level.ERROR, "internal error: the thread of " + t + " ended without exiting (state "
+                        + s + ", fatal " + t.fatal + ", in job-control stop " + t.inJobctlStop + ")", new IllegalStateException());
+            }
+        }
+    }
+
+    private void body(SimTask t, boolean forked) {
         try {
             if (forked) {
                 k.hooks().syscallExit(t);
