@@ -61,6 +61,27 @@ class Kill_InExitStopTest extends CoreOnSimFixture {
     }
 
     @Test
+    @DisplayName("R-STOP-6: SIGKILL wakes a task held in the EXIT stop of a group exit a fatal signal began")
+    void sigkillEndsTheExitStopOfAGroupExit() throws InterruptedException {
+        int pid = spawnStopped("idle");
+        TracedTask t = task(pid);
+        ExitHolder holder = new ExitHolder();
+        // Wanting SIGNAL_TERM makes the fatal signal go through delivery (R-EVT-7), so the exit
+        // begins from get_signal with no SIGKILL pending.
+        Engine e = attach(t, holder, Event.mask(Event.EXIT, Event.SIGNAL_TERM));
+        e.put();
+        sim.kill(pid, Signals.SIGCONT);
+        sim.kill(pid, Signals.SIGTERM); // default action: the group exits
+        await("the task is held in its exit report", () -> t.state() == TaskState.TRACED);
+
+        sim.kill(pid, Signals.SIGKILL);
+
+        WaitStatus s = waitExit(pid);
+        assertTrue(s.isSignaled(), () -> "status " + s);
+        assertTrue(holder.released.await(20, java.util.concurrent.TimeUnit.SECONDS), "the engine is released at reap");
+    }
+
+    @Test
     @DisplayName("R-STOP-6: zombie children of a parent killed in its EXIT stop are reaped once it dies")
     void zombieChildrenOfAKilledHeldParentAreReaped() throws InterruptedException {
         program("orphaner", """

@@ -132,7 +132,12 @@ final class Monitor implements AutoCloseable {
             dev.utrace.spi.TracedTask task = cx.sim.findTask(t.tid());
             Thread thread = task == null ? null : TaskThreads.threadOf(task);
             allInExitStop &= TaskThreads.inExitStop(thread);
-            sb.append("\n  ").append(t).append("\n    ").append(TaskThreads.stackOf(thread).replace("\n", "\n    "));
+            sb.append("\n  ").append(t);
+            if (task != null) {
+                sb.append(" fatal pending ").append(task.fatalSignalPending()).append(", job-control stopped ")
+                        .append(task.isJobControlStopped()).append(", engines ").append(cx.probe.engines(task));
+            }
+            sb.append("\n    ").append(TaskThreads.stackOf(thread).replace("\n", "\n    "));
         }
         cx.violations.add(rule, sb.toString(), allInExitStop ? KnownFault.EXIT_STOP_KILL : null);
     }

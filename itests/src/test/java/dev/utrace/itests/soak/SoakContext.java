@@ -26,6 +26,8 @@ final class SoakContext {
     final CallbackChaos chaos;
     final Attacher attacher;
     final TaskThreads taskThreads = new TaskThreads();
+    /** A facade that attaches nothing, for reading engine lists in reports. */
+    final dev.utrace.impl.UtraceFacade probe;
     private final AtomicReferenceArray<SoakOwner> owners = new AtomicReferenceArray<>(OWNERS);
     private final AtomicInteger ownerSerial = new AtomicInteger();
     /** At quiet points: callbacks answer RESUME and do nothing else. */
@@ -37,6 +39,7 @@ final class SoakContext {
         this.config = config;
         this.sim = sim;
         this.core = core;
+        this.probe = core.facade("soak-probe");
         this.violations = new Violations(config, ops::get);
         this.chaos = new CallbackChaos(this);
         this.attacher = new Attacher(this);
