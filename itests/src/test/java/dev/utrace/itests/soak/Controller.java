@@ -107,7 +107,20 @@ final class Controller {
         cx.stats.signals.increment();
         if (sig == Signals.SIGKILL) {
             cx.stats.kills.increment();
-            monitor.killed(t.tgid(), "SIGKILL to " + (thread ? "thread " + t.tid() : "process " + t.tgid()) + " from outside");
+            // SIGKILL to a live thread kills its process; to one that has already exited (a zombie
+            // leader whose threads run on) it does nothing, as on Linux: expect no end then.
+            if (!thread || !exited(t.tid())) {
+                monitor.killed(t.tgid(), "SIGKILL to " + (thread ? "thread " + t.tid() : "process " + t.tgid()) + " from outside");
+            }
+        }
+    }
+
+    /** Whether thread {@code tid} has exited (or is gone). */
+    private boolean exited(int tid) {
+        try {
+            return cx.sim.info(tid).state().hasExited();
+        } catch (ProcessException gone) {
+            return true;
         }
     }
 

@@ -82,8 +82,20 @@ final class Kernel {
         return lastPid.incrementAndGet();
     }
 
+    /**
+     * The task whose tid is {@code tid} now. Lock-free, except in the instant of an exec's tid swap
+     * ({@link #rehash}): a task found under its old tid is looked up again under the lock, so the
+     * answer is never a task that answers to another tid (an attach by pid would take the wrong one).
+     */
     SimTask find(int tid) {
-        return pids.get(tid);
+        SimTask t = pids.get(tid);
+        if (t == null || t.tid() == tid) return t;
+        lock.lock();
+        try {
+            return pids.get(tid);
+        } finally {
+            lock.unlock();
+        }
     }
 
     void hash(SimTask t) {
