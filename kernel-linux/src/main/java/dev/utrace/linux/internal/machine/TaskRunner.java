@@ -97,6 +97,7 @@ final class TaskRunner implements Runnable {
             t.kickSent = false;
         }
         t.enterStop(r, before);
+        if (System.getenv("UTRACE_DEBUG") != null) System.err.println("DBG " + t.tid() + " " + r + (r.info != null ? " " + r.info : "") + " work=" + t.work());
         Answer a;
         try {
             a = t.machine.lettingGo() ? Answer.run(t) : dispatch(r);
@@ -156,7 +157,9 @@ final class TaskRunner implements Runnable {
             t.leaveStop();
             t.phase = LinuxTask.Phase.RUNNING;
             t.machine.answer(t, r, a);
-            boolean owed = (t.work() & (LinuxTask.W_SIGPENDING | LinuxTask.W_NOTIFY_RESUME)) != 0 && !t.fatal;
+            // A signal handed to a handler stops again at the handler's entry, which does the work.
+            boolean owed = (t.work() & (LinuxTask.W_SIGPENDING | LinuxTask.W_NOTIFY_RESUME)) != 0 && !t.fatal
+                    && !t.expectHandlerEntry;
             t.kickSent = owed;
             if (owed) t.machine.interrupt(t);
         }

@@ -28,7 +28,7 @@ class SyscallStream_Test extends MachineFixture {
         attach(task(pid), rec, Event.SYSCALL | Recorder.all(Event.EXIT, Event.DEATH, Event.REAP));
         cont(pid);
         WaitStatus st = waitExit(pid);
-        assertEquals(3, st.exitCode(), st.toString());
+        assertEquals(WaitStatus.exited(3), st);
         await("reap reported", () -> rec.saw(pid + " reap"));
         List<String> lines = rec.all();
         // Entries come in pairs with their exits, except exit_group's.
