@@ -117,10 +117,15 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
      * @throws IllegalStateException if this JVM cannot use ptrace (the message says why)
      */
     public LinuxMachine(TraceHooks hooks, boolean endSpawnedOnClose) {
+        this(hooks, endSpawnedOnClose, -1);
+    }
+
+    /** As {@link #LinuxMachine(TraceHooks, boolean)}, the tracer thread pinned to {@code cpu} (-1: not), for measurements. */
+    LinuxMachine(TraceHooks hooks, boolean endSpawnedOnClose, int cpu) {
         this.hooks = Objects.requireNonNull(hooks, "hooks (use TraceHooks.NONE for a machine without a utrace core)");
         this.endSpawnedOnClose = endSpawnedOnClose;
         try {
-            this.tracer = Tracer.start(new Tracer.Options("utrace-linux", -1, Duration.ofSeconds(10)));
+            this.tracer = Tracer.start(new Tracer.Options("utrace-linux", cpu, Duration.ofSeconds(10)));
         } catch (LinuxException e) {
             throw new IllegalStateException("real processes cannot be traced here: " + e.getMessage(), e);
         }
