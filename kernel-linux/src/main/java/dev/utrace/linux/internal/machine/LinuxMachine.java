@@ -50,6 +50,7 @@ import java.util.concurrent.TimeoutException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -85,7 +86,8 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     @ObjectClassDefinition(name = "utrace Linux machine", description = "Real processes traced through ptrace")
     public @interface Config {
         @AttributeDefinition(name = "End spawned programs on close", required = false,
-                description = "Kill the programs this machine started when it stops (else they run on, untraced)")
+                description = "Kill the programs this machine starts from now on when it stops, or when this JVM dies"
+                        + " (else they run on, untraced)")
         boolean end_spawned_on_close() default false;
     }
 
@@ -95,7 +97,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     private final Map<Integer, LinuxTask> tasks = new ConcurrentHashMap<>();
     private final Map<Integer, LinuxProcess> processes = new ConcurrentHashMap<>();
     private final Ended ended = new Ended();
-    private final boolean endSpawnedOnClose;
+    private volatile boolean endSpawnedOnClose;
     private final int jvmPid = (int) ProcessHandle.current().pid();
     private volatile TraceHooks hooks;
     private volatile boolean closing;
@@ -129,6 +131,12 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         } catch (LinuxException e) {
             throw new IllegalStateException("real processes cannot be traced here: " + e.getMessage(), e);
         }
+    }
+
+    /** A new configuration: programs spawned from now on are killed at close, or not. */
+    @Modified
+    void modified(Config config) {
+        endSpawnedOnClose = config.end_spawned_on_close();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
