@@ -97,7 +97,6 @@ final class TaskRunner implements Runnable {
             t.kickSent = false;
         }
         t.enterStop(r, before);
-        if (System.getenv("UTRACE_DEBUG") != null) System.err.println("DBG " + t.tid() + " " + r + (r.info != null ? " " + r.info : "") + " work=" + t.work());
         Answer a;
         try {
             a = t.machine.lettingGo() ? Answer.run(t) : dispatch(r);
@@ -187,6 +186,10 @@ final class TaskRunner implements Runnable {
         }
         SignalInfo left = t.signals.release();
         List<SignalInfo> held = t.signals.drainRequeued();
+        if (t.machine.lettingGo()) {
+            // Detached where it stands: the kernel still has its stop's signal, and this machine raises no other.
+            return Answer.run(t);
+        }
         if (!held.isEmpty()) SignalPath.reraise(t, held, null); // blocked: the kernel keeps them pending
         boolean killed = d != null && d.signo() == Signals.SIGKILL && t.fatal;
         if (r.kind == StopKind.SIGNAL) {
