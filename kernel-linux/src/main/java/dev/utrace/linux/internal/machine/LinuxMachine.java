@@ -222,8 +222,10 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         } catch (IllegalArgumentException e) {
             throw new ProcessException("cannot run " + request.program() + ": " + e.getMessage());
         }
-        Spawned s = request(tracer.spawn(spec, side.forSpawn(request.stopped())), "starting " + request.program());
+        CompletableFuture<Void> known = new CompletableFuture<>();
+        Spawned s = request(tracer.spawn(spec, side.forSpawn(request.stopped(), known)), "starting " + request.program());
         int pid = s.pid();
+        request(known, "taking " + request.program() + " on"); // its task exists (the tracer thread makes it next)
         if (request.stopped()) awaitStopped(pid);
         return pid;
     }

@@ -49,16 +49,25 @@ final class TracerSide implements TraceeListener {
         this.machine = machine;
     }
 
-    /** The listener of a spawned program: its first stop (its exec) makes a process with the program's console. */
-    TraceeListener forSpawn(boolean stopped) {
+    /**
+     * The listener of a spawned program: its first stop (its exec) makes a process with the
+     * program's console, and completes {@code known} (the tracer's spawn future completes just
+     * before that stop reaches this listener).
+     */
+    TraceeListener forSpawn(boolean stopped, java.util.concurrent.CompletableFuture<Void> known) {
         return new TraceeListener() {
             @Override
             public Resume onStop(Tracee tracee, Stop stop) {
-                if (stopped && stop.kind() == StopKind.EXEC && !byTracee.containsKey(tracee)) {
+                boolean first = stop.kind() == StopKind.EXEC && !byTracee.containsKey(tracee);
+                if (stopped && first) {
                     // Held before its first instruction: the SIGSTOP is dequeued right after execve returns.
                     dev.utrace.linux.internal.sys.Signals.send(tracee.pid(), Signals.SIGSTOP);
                 }
-                return TracerSide.this.onStop(tracee, stop);
+                try {
+                    return TracerSide.this.onStop(tracee, stop);
+                } finally {
+                    if (first) known.complete(null);
+                }
             }
 
             @Override
