@@ -168,7 +168,10 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     public void close() {
         if (closing) return;
         closing = true;
-        for (LinuxTask t : tasks.values()) killed(t);
+        for (LinuxTask t : tasks.values()) {
+            t.cloneReported.complete(null); // a parent no longer reports its clone: the child's hook thread must not wait for it
+            killed(t);
+        }
         tracer.close();
         for (LinuxTask t : tasks.values()) t.runner.post(StopRecord.end(StopRecord.End.LET_GO, 0));
     }
