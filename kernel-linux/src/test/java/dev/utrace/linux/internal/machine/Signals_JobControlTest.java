@@ -62,6 +62,27 @@ class Signals_JobControlTest extends MachineFixture {
     }
 
     @Test
+    @DisplayName("R-SIG-5 an engine holds a signal (IGN|HOLD): it is reported again, then delivered with its siginfo")
+    void heldSignalReportedAgain() {
+        int pid = spawnStopped("signals", "handler");
+        java.util.concurrent.atomic.AtomicInteger reports = new java.util.concurrent.atomic.AtomicInteger();
+        Recorder rec = new Recorder() {
+            @Override
+            public int reportSignal(int action, Engine engine, Task task, SignalInfo info, SigAction origKa, SigAction returnKa) {
+                super.reportSignal(action, engine, task, info, origKa, returnKa);
+                if (info.signo != Signals.SIGUSR1 || origKa == null) return action;
+                return reports.incrementAndGet() == 1 ? SignalAction.IGN.with(ResumeAction.RESUME) | SignalAction.HOLD
+                        : SignalAction.DELIVER.with(ResumeAction.RESUME);
+            }
+        };
+        attach(task(pid), rec, Event.SIGNAL_ALL);
+        cont(pid);
+        assertEquals(WaitStatus.exited(0), waitExit(pid));
+        assertEquals(2, reports.get(), rec.all()::toString);
+        assertEquals("handled 1 code 0 value 0\n", console(pid, "handled"), "delivered once, as sent by kill (SI_USER)");
+    }
+
+    @Test
     @DisplayName("SIGSTOP and SIGCONT: a group stop with its JCTL reports (the last to stop notifies), the continue reported, the program goes on")
     void groupStop() {
         int pid = spawnStopped("signals", "stop");

@@ -129,4 +129,26 @@ class Syscall_AbortRegistersTest extends MachineFixture {
         assertEquals("threads 1\n", console(pid, "threads"));
         assertEquals(java.util.List.of("child slots 0", "child armed true", "exiting ESRCH"), java.util.List.copyOf(seen));
     }
+
+    @Test
+    @DisplayName("R-HBP-1 claims of one range by two owners share a slot, freed when the last is removed; remove answers true once")
+    void sharedSlot() {
+        int pid = spawnStopped("holder");
+        LinuxTask t = task(pid);
+        dev.utrace.api.hw.Watchpoint a = machine.install(t, "a", 0x4000, 8, Access.WRITE);
+        dev.utrace.api.hw.Watchpoint b = machine.install(t, "b", 0x4000, 8, Access.WRITE);
+        dev.utrace.api.hw.Watchpoint c = machine.install(t, "a", 0x5000, 4, Access.READ_WRITE);
+        assertEquals(a.slot(), b.slot());
+        assertEquals(2, machine.slots(t).size());
+        assertEquals(java.util.List.of(a, c), machine.claims(t, "a"));
+        assertEquals(0x4000L, t.debug.read(Reg.DR0));
+        assertTrue(machine.remove(a));
+        assertTrue(!machine.remove(a), "once");
+        assertEquals(2, machine.slots(t).size(), "b keeps the slot");
+        assertTrue(machine.remove(b) && machine.remove(c));
+        assertEquals(java.util.List.of(), machine.slots(t));
+        assertEquals(0L, t.debug.read(Reg.DR7));
+        machine.kill(pid, dev.utrace.api.task.Signals.SIGKILL);
+        waitExit(pid);
+    }
 }
