@@ -83,6 +83,39 @@ class Signals_JobControlTest extends MachineFixture {
     }
 
     @Test
+    @DisplayName("R-SIG-3 a signal an engine makes up in a REPORT pass where none can be handed over reaches the handler with the engine's siginfo")
+    void signalMadeUpAtASyscallExit() {
+        int pid = spawnStopped("signals", "handler");
+        Engine[] self = new Engine[1];
+        Recorder rec = new Recorder() {
+            @Override
+            public int reportSyscallEntry(int action, Engine engine, Task task) {
+                if (task.register(dev.utrace.api.task.Reg.ORIG_RAX) != 62) return (action & dev.utrace.api.SyscallAction.MASK)
+                        | ResumeAction.RESUME.code();
+                utrace.control(task, self[0], ResumeAction.INTERRUPT); // a REPORT pass before it returns to user mode
+                return dev.utrace.api.SyscallAction.ABORT.with(ResumeAction.RESUME); // the program's own kill never runs
+            }
+
+            @Override
+            public int reportSignal(int action, Engine engine, Task task, SignalInfo info, SigAction origKa, SigAction returnKa) {
+                super.reportSignal(action, engine, task, info, origKa, returnKa);
+                if (origKa != null || info.signo == Signals.SIGUSR1) return action;
+                info.clear();
+                info.signo = Signals.SIGUSR1;
+                info.code = -1; // SI_QUEUE, as sigqueue sends it
+                info.pid = 4242;
+                returnKa.copyFrom(machine.disposition(task, Signals.SIGUSR1));
+                return SignalAction.DELIVER.with(ResumeAction.RESUME);
+            }
+        };
+        self[0] = attach(task(pid), rec, Event.SIGNAL_ALL | Recorder.all(Event.SYSCALL_ENTRY, Event.QUIESCE));
+        cont(pid);
+        assertEquals(WaitStatus.exited(0), waitExit(pid));
+        assertEquals("handled 1 code -1 value 0\n", console(pid, "handled"), rec.all()::toString);
+        assertTrue(rec.saw(pid + " report"), rec.all()::toString);
+    }
+
+    @Test
     @DisplayName("SIGSTOP and SIGCONT: a group stop with its JCTL reports (the last to stop notifies), the continue reported, the program goes on")
     void groupStop() {
         int pid = spawnStopped("signals", "stop");
@@ -115,12 +148,15 @@ class Signals_JobControlTest extends MachineFixture {
         assertEquals(dev.utrace.api.Outcome.DONE, utrace.control(t, e, ResumeAction.STOP));
         assertEquals(TaskState.TRACED, t.state());
         cont(pid);
-        await("the continue reported", () -> rec.saw(pid + " jctl 6 6") || !machine.console(pid).isEmpty());
+        await("out of the group stop (SIGCONT came)", () -> !t.isJobControlStopped());
         // Held: the program does not go on to print "after".
         assertEquals(TaskState.TRACED, t.state());
-        assertEquals("before\n", machine.console(pid));
+        assertEquals("before\n", console(pid, "before"));
+        String continued = pid + " jctl 6 6";
+        assertEquals(1, rec.matching(continued::equals).size(), () -> "only the start's continue so far: " + rec.all());
         assertEquals(dev.utrace.api.Outcome.DONE, utrace.control(t, e, ResumeAction.RESUME));
         assertEquals(WaitStatus.exited(4), waitExit(pid));
+        assertEquals(2, rec.matching(continued::equals).size(), () -> "reported once the engine let go: " + rec.all());
         assertEquals("before\nafter\n", console(pid, "after"));
     }
 }
