@@ -62,7 +62,8 @@ final class Launcher {
         }
     }
 
-    private void send(String command) {
+    /** Types {@code command} once. */
+    void send(String command) {
         try {
             in.write(command + "\n");
             in.flush();

@@ -34,10 +34,14 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The {@code utrace:} commands over the machine and the core: ps, spawn, kill, info, console,
- * programs, engines, wait. Each returns a value from {@link Results} that {@link TableConverter}
- * formats. Every word is read before the machine is asked anything, and the machine's own
- * refusals change nothing, so a refused line leaves everything as it was.
+ * The {@code utrace:} commands over the machine and the core: ps, spawn, attach, kill, info,
+ * console, programs, engines, wait. Each returns a value from {@link Results} that
+ * {@link TableConverter} formats. Every word is read before the machine is asked anything, and the
+ * machine's own refusals change nothing, so a refused line leaves everything as it was.
+ *
+ * <p>spawn reads its words as the machine takes them: on a machine that offers named programs
+ * (the simulated one) up to six numbers; on one that runs files (real Linux processes, whose
+ * {@code programs()} is empty) any words, {@code -l} included, passed to the program as they are.
  */
 @Header(name = "Utrace-Completion", value = "utrace-completion.gosh") // utrace:completions loads it into each shell session
 @Component(service = {}, property = "service.description=The utrace: shell commands over the machine and the core")
@@ -45,6 +49,8 @@ public final class UtraceCommands {
     static final String SCOPE = "utrace";
     /** Most arguments a program takes (rdi, rsi, rdx, r10, r8, r9). */
     static final int PROGRAM_ARGS = 6;
+    /** Most arguments a real program is given from one command line. */
+    static final int FILE_ARGS = 4096;
     static final long DEFAULT_WAIT_MILLIS = 10_000;
     static final String PS_LISTS = "as ps shows it";
 
@@ -57,7 +63,8 @@ public final class UtraceCommands {
     public UtraceCommands(Processes sim, Utrace utrace) {
         this.sim = sim;
         this.utrace = utrace;
-        this.commands = List.of(ps(), spawn(), kill(), info(), console(), programs(), engines(), waitCommand());
+        this.commands = List.of(ps(), sim.programs().isEmpty() ? spawnFile() : spawn(), attach(), kill(), info(), console(),
+                programs(), engines(), waitCommand());
     }
 
     @Activate
@@ -96,6 +103,32 @@ public final class UtraceCommands {
                     }
                     int pid = sim(() -> sim.spawn(SpawnRequest.of(program, args)));
                     return new Spawned(pid, program, List.copyOf(args));
+                });
+    }
+
+    /** spawn on a machine that runs files: a path or a name on PATH, then any words. */
+    private Command spawnFile() {
+        return command(SCOPE, "spawn").does("start a program as a new process, traced from its first instruction; prints its pid")
+                .param("program", "a path, or a name found on PATH")
+                .rest("args", "the program's arguments, as they are (options such as -l included)", FILE_ARGS)
+                .note("e.g. spawn /usr/bin/ls -l /")
+                .anyWords()
+                .runs(w -> {
+                    String program = w.get("program");
+                    List<String> args = w.rest();
+                    int pid = sim(() -> sim.spawn(SpawnRequest.of(program, args)));
+                    return new Spawned(pid, program, args);
+                });
+    }
+
+    private Command attach() {
+        return command(SCOPE, "attach").does("adopt a running process with all its threads, so engines can trace it")
+                .param("pid", "the process id (on the simulated machine every process is its own already)")
+                .runs(w -> {
+                    int pid = Values.pid(w.get("pid"), "as ps shows it (Linux's own ps for a process not on the machine yet)");
+                    TaskInfo info = sim(() -> sim.adopt(pid));
+                    Task t = utrace.task(info.tid());
+                    return new TaskDetail(info, t == null ? 0 : utrace.engines(t).size());
                 });
     }
 

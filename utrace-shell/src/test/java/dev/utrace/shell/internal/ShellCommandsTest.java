@@ -50,6 +50,7 @@ class ShellCommandsTest extends ShellFixture {
 
     @Test
     void anUnknownCommandIsNamedWithNearNamesAndChangesNothing() throws Exception {
+        awaitState(1, dev.utrace.api.task.TaskState.SLEEPING); // init starts RUNNING and goes to sleep in its wait
         String before = run("ps");
         UsageError e = assertThrows(UsageError.class, () -> session.execute("sapwn idle"));
         assertEquals("unknown command 'sapwn'; did you mean spawn?; help lists the commands", e.toString());

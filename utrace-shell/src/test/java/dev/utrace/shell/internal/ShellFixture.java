@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * counts. The session's {@code SCOPE} is the profile's.
  */
 abstract class ShellFixture {
-    static final String[] FUNCTIONS = {"ps", "spawn", "kill", "info", "console", "programs", "engines", "wait"};
+    static final String[] FUNCTIONS = {"ps", "spawn", "attach", "kill", "info", "console", "programs", "engines", "wait"};
     /** How often {@code exit} or {@code quit} asked to leave. */
     final AtomicInteger left = new AtomicInteger();
 

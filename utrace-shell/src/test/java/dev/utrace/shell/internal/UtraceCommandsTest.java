@@ -68,6 +68,35 @@ class UtraceCommandsTest extends ShellFixture {
     }
 
     @Test
+    void attachAdoptsAProcessAndRefusesWhatItCannotTake() throws Exception {
+        run("spawn idle");
+        awaitState(2, TaskState.SLEEPING);
+        attach(2, 0);
+        assertEquals("""
+                FIELD    VALUE
+                pid      2
+                tgid     2
+                ppid     1
+                command  idle
+                state    SLEEPING
+                threads  1
+                engines  1""", run("attach 2"));
+        String before = run("ps");
+        String[][] cases = {
+                {"attach 42", "no task with pid 42; ps lists the live ones" + usage("attach")},
+                {"attach x", "'x' is not a pid; a pid is a positive number, as ps shows it (Linux's own ps for a process"
+                        + " not on the machine yet)" + usage("attach")},
+                {"attach", "attach needs <pid>: the process id (on the simulated machine every process is its own already)"
+                        + usage("attach")},
+                {"attach 2 3", "attach takes at most 1 argument (<pid>); '3' is one too many" + usage("attach")},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], refused(c[0]), c[0]);
+            assertEquals(before, run("ps"), "no refused attach changed anything: " + c[0]);
+        }
+    }
+
+    @Test
     void waitTimesOutOnALiveProcess() throws Exception {
         run("spawn idle");
         assertEquals("""

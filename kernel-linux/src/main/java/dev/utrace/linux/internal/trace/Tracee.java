@@ -63,6 +63,11 @@ public final class Tracee {
         return process.pid;
     }
 
+    /** The program this tracer started that this thread belongs to, or null for an attached process and its children. */
+    public Spawned spawned() {
+        return process.spawned;
+    }
+
     public boolean isLeader() {
         return tid == process.pid;
     }

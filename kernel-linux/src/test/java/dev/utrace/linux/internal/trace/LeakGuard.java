@@ -13,20 +13,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * mistaken for one of ours). At teardown each must be gone, zombies included: a process left
  * behind is killed and the test fails naming it.
  */
-final class LeakGuard {
+public final class LeakGuard {
 
     private static final int START_TIME_FIELD = 22;
     private final Map<Integer, Long> processes = new ConcurrentHashMap<>();
 
     /** Remembers {@code pid} (with its start time) if it exists. */
-    void track(int pid) {
+    public void track(int pid) {
         if (processes.containsKey(pid)) return;
         long start = ProcFs.statField(pid, START_TIME_FIELD);
         if (start >= 0) processes.putIfAbsent(pid, start);
     }
 
     /** Waits up to 5 s for every tracked process to be gone, then kills and reports the rest. */
-    void assertNoneLeft() throws InterruptedException {
+    public void assertNoneLeft() throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         List<String> left = new ArrayList<>();
         for (Map.Entry<Integer, Long> e : processes.entrySet()) {

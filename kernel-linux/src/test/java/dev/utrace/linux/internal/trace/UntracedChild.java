@@ -18,13 +18,13 @@ import java.util.List;
  * thread is its parent and reaps it; it must not wait for it while a tracer of this JVM traces
  * it (that wait would receive the tracer's ptrace stops).
  */
-final class UntracedChild implements AutoCloseable {
+public final class UntracedChild implements AutoCloseable {
 
-    final int pid;
+    public final int pid;
     final Output output;
     private int status = -1;
 
-    UntracedChild(String program, String... args) {
+    public UntracedChild(String program, String... args) {
         int[] out = Fd.pipe();
         int[] err = Fd.pipe();
         List<String> argv = new java.util.ArrayList<>();
@@ -40,7 +40,7 @@ final class UntracedChild implements AutoCloseable {
     }
 
     /** Waits until stdout contains {@code text}. */
-    void awaitOutput(String text) throws InterruptedException {
+    public void awaitOutput(String text) throws InterruptedException {
         long deadline = System.nanoTime() + TracerTestBase.TIMEOUT_SECONDS * 1_000_000_000L;
         while (!output.stdout().contains(text)) {
             if (System.nanoTime() > deadline) throw new AssertionError("process " + pid + " never wrote " + text + ": " + output.stdout());
@@ -49,7 +49,7 @@ final class UntracedChild implements AutoCloseable {
     }
 
     /** Waits for it to end and reaps it: its wait status. Only once no tracer traces it. */
-    int waitExit() {
+    public int waitExit() {
         if (status >= 0) return status;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(arena);
@@ -63,7 +63,7 @@ final class UntracedChild implements AutoCloseable {
     }
 
     /** Its stdout once the pipe closed. */
-    String stdout() throws Exception {
+    public String stdout() throws Exception {
         TracerTestBase.get(output.closed());
         return output.stdout();
     }

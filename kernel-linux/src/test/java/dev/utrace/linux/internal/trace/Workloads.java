@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * The C programs the tests trace (sources under {@code src/test/resources/workloads}), built with
  * gcc once per test JVM into a temporary directory that is deleted when the JVM exits.
  */
-final class Workloads {
+public final class Workloads {
 
     private static final Map<String, Path> BUILT = new ConcurrentHashMap<>();
     private static volatile Path dir;
@@ -25,7 +25,7 @@ final class Workloads {
     private Workloads() {}
 
     /** The absolute path of workload {@code name}, built if needed; skips the test if there is no gcc. */
-    static String path(String name) {
+    public static String path(String name) {
         return BUILT.computeIfAbsent(name, Workloads::build).toString();
     }
 

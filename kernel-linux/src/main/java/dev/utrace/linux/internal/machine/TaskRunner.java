@@ -1,0 +1,388 @@
+package dev.utrace.linux.internal.machine;
+
+import dev.utrace.api.task.CloneFlags;
+import dev.utrace.api.task.ExecInfo;
+import dev.utrace.api.task.ExitCode;
+import dev.utrace.api.task.Reg;
+import dev.utrace.api.task.SignalInfo;
+import dev.utrace.api.task.Signals;
+import dev.utrace.api.task.TaskState;
+import dev.utrace.linux.internal.sys.Wait;
+import dev.utrace.linux.internal.trace.Resume;
+import dev.utrace.linux.internal.trace.StopKind;
+import dev.utrace.spi.StepMode;
+import dev.utrace.spi.TraceHooks;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A task's hook thread (a virtual thread): it takes the task's ptrace stops from the tracer
+ * thread one at a time, calls the core's hooks at the points where the kernel calls utrace's
+ * (semantics reference, section 4.2), which may block it for the length of a utrace stop, and
+ * answers how the tracee goes on; the tracer then restarts it. A stopped tracee so never holds up
+ * the tracer thread or another tracee.
+ *
+ * <p>Where the hooks are called, by stop: syscall entry (the syscall is skipped when aborted:
+ * orig_rax -1, rax as the engines left it, -ENOSYS by default) and exit; the signal-delivery
+ * loop at a signal-delivery stop and at every resume point ({@link SignalPath}); CLONE in the
+ * parent at its fork event, before the child runs, then the vfork stop point; EXEC at the exec
+ * event (after releasing the old leader of a non-leader's exec); EXIT at the exit event; JCTL
+ * and the end of a job-control stop at the group-stop and continue traps; DEATH and REAP when the
+ * thread's end is reaped. The resume point (TIF_NOTIFY_RESUME, TIF_SIGPENDING) is every stop
+ * after which the tracee returns to user mode: a syscall exit, a signal, a trap; a running
+ * tracee that owes one is interrupted (PTRACE_INTERRUPT) to reach it.
+ */
+final class TaskRunner implements Runnable {
+    private static final System.Logger LOG = System.getLogger(TaskRunner.class.getName());
+    private static final int SYS_EXECVE = 59, SYS_EXECVEAT = 322, SYS_EXIT = 60, SYS_EXIT_GROUP = 231;
+    private static final int SYS_CLONE = 56, SYS_FORK = 57, SYS_VFORK = 58, SYS_CLONE3 = 435;
+
+    private final LinuxTask t;
+    private final LinkedBlockingQueue<StopRecord> queue = new LinkedBlockingQueue<>();
+    private volatile Thread thread;
+    private boolean sawFirstStop;
+    /** The kernel has the group stopped and this thread was asked to leave it alone (ProcessControl). */
+    boolean leaveGroupStopAsked;
+
+    TaskRunner(LinuxTask t) {
+        this.t = t;
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("utrace-task-" + t.tid()).unstarted(this);
+        thread.start();
+    }
+
+    boolean isCurrentThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** The tracer thread hands a stop (or the end) over. */
+    void post(StopRecord r) {
+        queue.add(r);
+    }
+
+    private TraceHooks hooks() {
+        return t.machine.hooks();
+    }
+
+    @Override
+    public void run() {
+        try {
+            t.cloneReported.join(); // a new task runs nothing before its parent's CLONE report returned
+            while (true) {
+                StopRecord r = queue.take();
+                if (r.isEnd()) {
+                    ended(r);
+                    return;
+                }
+                handle(r);
+            }
+        } catch (InterruptedException e) {
+            LOG.log(Level.DEBUG, "hook thread of {0} interrupted; it ends", t);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "hook thread of " + t + " failed; the task is no longer reported", e);
+        } finally {
+            t.deathReported.complete(null);
+        }
+    }
+
+    // ---- one stop ----
+
+    private void handle(StopRecord r) {
+        StopRecord before = t.current;
+        synchronized (t.lock) {
+            t.phase = LinuxTask.Phase.HANDLING;
+            t.kickSent = false;
+        }
+        t.enterStop(r, before);
+        Answer a;
+        try {
+            a = t.machine.lettingGo() ? Answer.run(t) : dispatch(r);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "internal error at " + r + " of " + t + "; letting it run", e);
+            a = r.kind == StopKind.GROUP_STOP ? Answer.LISTEN : Answer.run(t);
+        }
+        finish(r, a);
+    }
+
+    private Answer dispatch(StopRecord r) {
+        if (t.cloneChild && !sawFirstStop && r.kind == StopKind.ATTACHED) {
+            // A new thread or child returns from the syscall first (ret_from_fork); ptrace has no stop for that.
+            sawFirstStop = true;
+            hooks().syscallExit(t);
+            return returnToUser(r);
+        }
+        sawFirstStop = true;
+        return switch (r.kind) {
+            case SYSCALL_ENTRY -> syscallEntry(r);
+            case SYSCALL_EXIT -> {
+                hooks().syscallExit(t);
+                yield returnToUser(r);
+            }
+            case SIGNAL -> signalStop(r);
+            case GROUP_STOP -> groupStop(r);
+            case CONTINUED, INTERRUPTED -> t.inJobctlStop ? continued(r) : returnToUser(r);
+            case ATTACHED -> returnToUser(r);
+            case CLONE, FORK, VFORK -> clone(r);
+            case EXEC -> exec(r);
+            case EXIT -> exit(r);
+            case VFORK_DONE, SECCOMP -> Answer.run(t);
+        };
+    }
+
+    /**
+     * Lets the tracee go on. A group stop is listened in, unless this thread was asked to leave it;
+     * otherwise the registers go away with the stop, and a request that came while it was handled
+     * (notify-resume, signal check) interrupts it again at once, so none is lost.
+     */
+    private void finish(StopRecord r, Answer a) {
+        while (a.how() == Resume.LISTEN) {
+            synchronized (t.lock) {
+                if (!leaveGroupStopAsked) {
+                    t.phase = LinuxTask.Phase.LISTENING;
+                    t.machine.answer(t, r, a);
+                    return;
+                }
+                leaveGroupStopAsked = false;
+            }
+            a = leaveGroupStop(r);
+        }
+        synchronized (t.debug) {
+            t.debug.trapOutstanding = false;
+        }
+        synchronized (t.lock) {
+            t.leaveStop();
+            t.phase = LinuxTask.Phase.RUNNING;
+            t.machine.answer(t, r, a);
+            // A signal handed to a handler stops again at the handler's entry, which does the work.
+            boolean owed = (t.work() & (LinuxTask.W_SIGPENDING | LinuxTask.W_NOTIFY_RESUME)) != 0 && !t.fatal
+                    && !t.expectHandlerEntry;
+            t.kickSent = owed;
+            if (owed) t.machine.interrupt(t);
+        }
+    }
+
+    /**
+     * The return-to-user work ({@code exit_to_user_mode_loop}): the signal-delivery loop while a
+     * signal is owed or in hand, the resume report while notify-resume is set. At most one signal
+     * is handed to the kernel per stop; work left for after it is done at the next stop (a
+     * handler's entry, the end of a group stop).
+     */
+    private Answer returnToUser(StopRecord r) {
+        Decision d = null;
+        while (!t.machine.lettingGo()) {
+            int w = t.work();
+            if (d == null && (t.fatal || (w & LinuxTask.W_SIGPENDING) != 0 || !t.signals.inHandTaken())) {
+                d = SignalPath.loop(t, hooks());
+                if (d != null) break;
+            } else if ((w & LinuxTask.W_NOTIFY_RESUME) != 0) {
+                t.clearWork(LinuxTask.W_NOTIFY_RESUME);
+                hooks().resume(t);
+            } else {
+                break;
+            }
+        }
+        SignalInfo left = t.signals.release();
+        List<SignalInfo> held = t.signals.drainRequeued();
+        if (t.machine.lettingGo()) {
+            // Detached where it stands: the kernel still has its stop's signal, and this machine raises no other.
+            return Answer.run(t);
+        }
+        if (!held.isEmpty()) SignalPath.reraise(t, held, null); // blocked: the kernel keeps them pending
+        boolean killed = d != null && d.signo() == Signals.SIGKILL && t.fatal;
+        if (r.kind == StopKind.SIGNAL) {
+            if (left != null) {
+                // Not dequeued: an explicit report decided another signal first; this one stays pending.
+                SignalPath.reraise(t, List.of(left), null);
+            }
+            if (d != null && !killed) return SignalPath.deliver(t, r, d);
+            return Answer.run(t);
+        }
+        if (d != null && !killed) SignalPath.reraise(t, List.of(d.info()), d); // delivered at its own stop
+        return Answer.run(t);
+    }
+
+    // ---- syscalls ----
+
+    private Answer syscallEntry(StopRecord r) {
+        long nr = r.syscall;
+        t.lastSyscall = nr;
+        if (nr == SYS_EXIT || nr == SYS_EXIT_GROUP) t.exitingOnItsOwn = true;
+        if (nr == SYS_EXECVE || nr == SYS_EXECVEAT) t.execPath = t.machine.peekString(t, r.args[nr == SYS_EXECVE ? 0 : 1]);
+        if (nr == SYS_CLONE || nr == SYS_FORK || nr == SYS_VFORK || nr == SYS_CLONE3) t.cloneFlags = cloneFlags(nr, r);
+        if (hooks().syscallEntry(t)) {
+            // Skipped (R-SYS-3): the kernel runs no syscall for number -1 and keeps rax, -ENOSYS unless an engine stored a value.
+            t.setRegister(Reg.ORIG_RAX, -1);
+        }
+        return Answer.run(t);
+    }
+
+    private long cloneFlags(long nr, StopRecord r) {
+        if (nr == SYS_CLONE) return r.args[0];
+        if (nr == SYS_CLONE3) return t.machine.peekValue(t, r.args[0], 8);
+        if (nr == SYS_VFORK) return CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK | Signals.SIGCHLD;
+        return Signals.SIGCHLD;
+    }
+
+    // ---- signals and job control ----
+
+    private Answer signalStop(StopRecord r) {
+        SignalInfo info = r.info;
+        if (t.expectHandlerEntry) {
+            t.expectHandlerEntry = false;
+            if (r.signal == Signals.SIGTRAP && info.code == SignalPath.SI_PTRACE_NOTIFY) {
+                // The handler's frame is set up and its first instruction not run: the HANDLER point.
+                hooks().signalHandler(t, t.stepMode != StepMode.NONE);
+                return returnToUser(r);
+            }
+            if (r.signal == Signals.SIGTRAP && info.code == Signals.TRAP_TRACE && t.stepMode == StepMode.NONE) {
+                return returnToUser(r); // our own step, after a signal the kernel did not hand to a handler
+            }
+        }
+        if (r.orphanTrap) return returnToUser(r); // its watchpoint's claims are gone: the program never sees it
+        SignalState.Raised raised = t.signals.match(info, t.machine.jvmPid());
+        if (raised != null) {
+            info = raised.info().copy();
+            if (raised.decided() != null) {
+                Decision d = raised.decided();
+                return SignalPath.deliver(t, r, new Decision(d.signo(), info, d.kind()));
+            }
+        }
+        t.signals.hold(info);
+        return returnToUser(r);
+    }
+
+    private Answer groupStop(StopRecord r) {
+        if (t.inJobctlStop) return Answer.LISTEN; // our interrupt made it trap again; the group is still stopped
+        int notify = t.process.threadStopped(r.signal);
+        if (!r.first) hooks().jctl(t, Signals.CLD_STOPPED, notify);
+        if (t.fatal) return Answer.run(t);
+        t.inJobctlStop = true;
+        t.setState(TaskState.STOPPED);
+        return Answer.LISTEN;
+    }
+
+    /** The group stop ended (SIGCONT): the core may hold the thread on (R-STOP-1); one thread reports the continue. */
+    private Answer continued(StopRecord r) {
+        t.inJobctlStop = false;
+        t.setState(TaskState.RUNNING);
+        hooks().finishJobControlStop(t);
+        if (t.process.threadContinued()) hooks().jctl(t, Signals.CLD_CONTINUED, Signals.CLD_CONTINUED);
+        return returnToUser(r);
+    }
+
+    /** ProcessControl.leaveGroupStop: this thread runs, as a ptrace resume from a group stop makes it; the others stay stopped. */
+    private Answer leaveGroupStop(StopRecord r) {
+        t.inJobctlStop = false;
+        t.setState(TaskState.RUNNING);
+        t.process.threadLeftStop();
+        hooks().finishJobControlStop(t);
+        return returnToUser(r);
+    }
+
+    // ---- clone, exec, exit ----
+
+    private Answer clone(StopRecord r) {
+        LinuxTask child = r.child;
+        long flags = switch (r.kind) {
+            case VFORK -> CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK | Signals.SIGCHLD;
+            case FORK -> t.lastSyscall == SYS_FORK || t.lastSyscall == SYS_CLONE || t.lastSyscall == SYS_CLONE3
+                    ? t.cloneFlags & ~(CloneFlags.CLONE_THREAD | CloneFlags.CLONE_VFORK) : Signals.SIGCHLD;
+            default -> t.lastSyscall == SYS_CLONE || t.lastSyscall == SYS_CLONE3 ? t.cloneFlags : CloneFlags.CLONE_VM
+                    | CloneFlags.CLONE_SIGHAND | CloneFlags.CLONE_THREAD;
+        };
+        try {
+            if (child != null) hooks().clone(t, flags, child);
+        } finally {
+            if (child != null) child.cloneReported.complete(null);
+        }
+        if (r.kind == StopKind.VFORK) hooks().finishVfork(t);
+        return Answer.run(t);
+    }
+
+    private Answer exec(StopRecord r) {
+        LinuxTask old = r.oldLeader;
+        if (old != null) {
+            // The old leader vanished in de_thread: its death report first, then its reap here, in the exec'ing thread.
+            old.deathReported.join();
+            t.machine.releaseAfterExec(old);
+        }
+        synchronized (t.debug) {
+            t.debug.disarm(); // exec flushes the thread's breakpoints; the claims stay for their owners (R-HBP-1)
+            t.debug.dr6 = 0;
+        }
+        String comm = ProcInfo.comm(t.tid());
+        if (comm != null) t.comm = comm;
+        t.exitingOnItsOwn = false;
+        if (r.first) return Answer.run(t); // a spawned program's own exec: nothing can be attached yet
+        String file = t.execPath != null ? t.execPath : ProcInfo.exe(t.tid());
+        List<String> argv = ProcInfo.cmdline(t.tid());
+        String format = "elf";
+        hooks().exec(t, format, new ExecInfo(file == null ? "?" : file, argv.isEmpty() ? List.of(String.valueOf(file)) : argv, format));
+        return Answer.run(t);
+    }
+
+    private Answer exit(StopRecord r) {
+        t.setState(TaskState.EXITING);
+        int status = (int) r.message;
+        if (!t.exitingOnItsOwn || (Wait.isKilled(status) && Wait.termSignal(status) == Signals.SIGKILL)) {
+            t.fatal = true; // killed (SIGKILL, a group exit, an exec elsewhere): no engine may hold it (R-STOP-6)
+        }
+        // The kernel fixed the status already; a code an engine sets here is not carried out.
+        hooks().exit(t, new ExitCode(status));
+        synchronized (t.debug) {
+            t.debug.gone = true;
+            t.debug.disarm();
+        }
+        return Answer.run(t);
+    }
+
+    // ---- the end ----
+
+    private void ended(StopRecord r) {
+        synchronized (t.lock) {
+            t.phase = LinuxTask.Phase.GONE;
+        }
+        LinuxSlots.abandon(t);
+        t.leaveStop();
+        switch (r.ended) {
+            case LET_GO -> t.machine.forget(t);
+            case REPLACED_BY_EXEC -> died(0, false);
+            case EXITED -> died(r.status, true);
+        }
+    }
+
+    /**
+     * The thread's end was reaped by the tracer: ZOMBIE (or DEAD for a thread that reaps itself),
+     * the DEATH report, then DEAD and the REAP report, unless a tracer link keeps the zombie
+     * (then {@code TraceLink.unlink} reaps it). An old leader replaced by an exec is reaped by the
+     * exec'ing thread instead.
+     */
+    private void died(int status, boolean reapHere) {
+        t.exitStatus = status;
+        boolean groupDead = t.process.died(t);
+        boolean leader = t.tid() == t.process.pid;
+        boolean linked;
+        synchronized (t.lock) {
+            linked = t.link != null;
+        }
+        boolean selfReap = reapHere && !linked && !leader;
+        t.setState(selfReap ? TaskState.DEAD : TaskState.ZOMBIE);
+        if (leader && groupDead && reapHere) t.machine.processEnded(t.process, status);
+        try {
+            hooks().death(t, groupDead, selfReap ? -1 : Signals.SIGCHLD);
+        } finally {
+            t.deathReported.complete(null);
+        }
+        if (!reapHere) return;
+        boolean release;
+        synchronized (t.lock) {
+            t.deathDone = true;
+            release = t.link == null;
+            if (release) t.setState(TaskState.DEAD);
+        }
+        if (release) t.machine.release(t);
+    }
+}

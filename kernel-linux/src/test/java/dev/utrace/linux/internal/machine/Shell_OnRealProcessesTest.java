@@ -1,0 +1,97 @@
+package dev.utrace.linux.internal.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.utrace.shell.command.Command;
+import dev.utrace.shell.internal.TableConverter;
+import dev.utrace.shell.internal.UtraceCommands;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.felix.gogo.runtime.CommandProcessorImpl;
+import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The utrace: shell commands on real processes, in a real Gogo runtime: spawn with any words, attach, ps, kill, wait, console. */
+class Shell_OnRealProcessesTest extends MachineFixture {
+    private ThreadIOImpl threadIO;
+    private CommandProcessorImpl processor;
+    private CommandSession session;
+    private UtraceCommands commands;
+
+    @BeforeEach
+    void shell() {
+        threadIO = new ThreadIOImpl();
+        threadIO.start();
+        processor = new CommandProcessorImpl(threadIO);
+        commands = new UtraceCommands(machine, utrace);
+        for (Command c : commands.commands()) processor.addCommand(c.scope(), c, c.name());
+        processor.addConverter(new TableConverter());
+        PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+        session.put("SCOPE", "utrace:*");
+    }
+
+    @AfterEach
+    void closeShell() {
+        session.close();
+        processor.stop();
+        threadIO.stop();
+    }
+
+    private String run(String line) throws Exception {
+        Object result = session.execute(line);
+        return result == null ? null : session.format(result, Converter.INSPECT).toString();
+    }
+
+    private String refused(String line) {
+        return assertThrows(IllegalArgumentException.class, () -> session.execute(line), line).getMessage();
+    }
+
+    @Test
+    @DisplayName("spawn runs a real program with any words as its arguments (-l included); wait and console show its end and output")
+    void spawnWaitConsole() throws Exception {
+        String spawned = run("spawn /bin/echo -l hello world");
+        String row = spawned.lines().skip(1).findFirst().orElseThrow().strip();
+        assertTrue(spawned.strip().matches("PID +PROGRAM +ARGS\\n.*") && row.matches("\\d+ +/bin/echo +-l hello world"), spawned);
+        int pid = Integer.parseInt(row.split(" +")[0]);
+        guard.track(pid);
+        assertTrue(run("wait " + pid).endsWith(pid + "  exited 0"), run("wait " + pid));
+        console(pid, "hello");
+        assertEquals("-l hello world", run("console " + pid));
+    }
+
+    @Test
+    @DisplayName("attach adopts a running process; ps lists it, kill ends it, wait shows how; refusals say why")
+    void attachKillWait() throws Exception {
+        Process sh = new ProcessBuilder("sh", "-c", "sleep 1000 >/dev/null 2>&1 & echo $!").start();
+        int pid = Integer.parseInt(new String(sh.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip());
+        sh.waitFor();
+        guard.track(pid); // not a child of this JVM: the JDK's reaper never waits for it
+        String detail = run("attach " + pid);
+        assertTrue(detail.contains("command  sleep") && detail.contains("pid      " + pid), detail);
+        assertTrue(run("ps").lines().anyMatch(l -> l.matches("\\s*" + pid + "\\s+" + pid + "\\s+1\\s+.*sleep")), run("ps"));
+        run("kill " + pid + " KILL");
+        assertTrue(run("wait " + pid).endsWith("killed by SIGKILL"), run("wait " + pid));
+        String self = Long.toString(ProcessHandle.current().pid());
+        assertTrue(refused("attach " + self).startsWith("process " + self + " is this JVM, which cannot trace itself"),
+                refused("attach " + self));
+        assertTrue(refused("console " + pid).contains("was adopted, not started here"), refused("console " + pid));
+        Path empty = Files.createTempFile("utrace-shell", ".txt");
+        try {
+            assertTrue(refused("spawn " + empty).contains("is not executable (chmod +x it)"), refused("spawn " + empty));
+        } finally {
+            Files.delete(empty);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.utrace.linux.internal.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.utrace.api.Engine;
+import dev.utrace.api.Event;
+import dev.utrace.api.ResumeAction;
+import dev.utrace.api.SignalAction;
+import dev.utrace.api.SyscallAction;
+import dev.utrace.api.proc.WaitStatus;
+import dev.utrace.api.task.Reg;
+import dev.utrace.api.task.SigAction;
+import dev.utrace.api.task.SignalInfo;
+import dev.utrace.api.task.Signals;
+import dev.utrace.api.task.Task;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** SINGLESTEP on a real thread: each instruction traps with SIGTRAP (TRAP_TRACE), which the stepping engine consumes. */
+class SingleStep_Test extends MachineFixture {
+    private static final int SYS_GETPPID = 110;
+    private static final int STEPS = 5;
+
+    @Test
+    @DisplayName("R-CTL-SINGLESTEP an engine steps five instructions after a syscall, each a TRAP_TRACE report with a new rip, then lets it run")
+    void steps() {
+        int pid = spawnStopped("regs");
+        List<Long> rips = new CopyOnWriteArrayList<>();
+        List<Integer> codes = new CopyOnWriteArrayList<>();
+        Recorder stepper = new Recorder() {
+            @Override
+            public int reportSyscallEntry(int action, Engine engine, Task task) {
+                boolean marker = task.register(Reg.ORIG_RAX) == SYS_GETPPID;
+                // Step from the marker on: SINGLESTEP takes effect at the resume point after the syscall.
+                return (action & SyscallAction.MASK) | (marker ? ResumeAction.SINGLESTEP : ResumeAction.RESUME).code();
+            }
+
+            @Override
+            public int reportSignal(int action, Engine engine, Task task, SignalInfo info, SigAction origKa, SigAction returnKa) {
+                if (origKa == null || info.signo != Signals.SIGTRAP) return action;
+                rips.add(task.register(Reg.RIP));
+                codes.add(info.code);
+                ResumeAction next = rips.size() < STEPS ? ResumeAction.SINGLESTEP : ResumeAction.RESUME;
+                return SignalAction.IGN.with(next); // our trap: the program never sees it
+            }
+        };
+        attach(task(pid), stepper, Event.mask(Event.SYSCALL_ENTRY, Event.QUIESCE) | Event.SIGNAL_ALL);
+        cont(pid);
+        assertEquals(WaitStatus.exited(0), waitExit(pid));
+        assertEquals("buf=original ro=constant ret=", console(pid, "ret=").replaceAll("ret=\\d+\n", "ret="));
+        assertEquals(STEPS, rips.size(), rips::toString);
+        assertTrue(codes.stream().allMatch(c -> c == Signals.TRAP_TRACE || c == 1), codes::toString); // TRAP_BRKPT after a syscall instruction
+        assertEquals(STEPS, rips.stream().distinct().count(), () -> "one instruction each: " + rips);
+    }
+}
