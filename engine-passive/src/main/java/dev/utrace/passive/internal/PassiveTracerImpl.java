@@ -14,6 +14,9 @@ import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.SigAction;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Task;
+import dev.utrace.passive.ExportFormat;
+import dev.utrace.passive.ExportResult;
+import dev.utrace.passive.ExportStream;
 import dev.utrace.passive.Kind;
 import dev.utrace.passive.PassiveTracer;
 import dev.utrace.passive.Stats;
@@ -23,6 +26,7 @@ import dev.utrace.passive.TraceInfo;
 import dev.utrace.passive.TraceListener;
 import dev.utrace.passive.UntraceResult;
 import dev.utrace.api.proc.Processes;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,6 +64,9 @@ public final class PassiveTracerImpl implements PassiveTracer {
     private final ArrayDeque<TaskTrace> ended = new ArrayDeque<>();
     private final AtomicLong seq = new AtomicLong();
     private final Listeners listeners = new Listeners();
+    /** The one clock of every event this tracer records, and its start, which exports count from. */
+    private final TraceClock clock = TraceClock.now();
+    private final Exporter exporter = new Exporter(this::allTraces, this::latest, listeners, clock);
     /** Releases run so far, over every trace (tests check one per trace). */
     final AtomicLong releases = new AtomicLong();
 
@@ -95,9 +102,15 @@ public final class PassiveTracerImpl implements PassiveTracer {
         return settings;
     }
 
+    /** The clock exports count from; for tests. */
+    TraceClock clock() {
+        return clock;
+    }
+
     /** Ends every live trace and every subscription; the core revokes what is left on bundle stop anyway. */
     @Deactivate
     void deactivate() {
+        exporter.closeAll("the tracer stopped"); // their files are closed whole before the listeners go
         listeners.closeAll();
         for (Integer tid : List.copyOf(active.keySet())) {
             try {
@@ -218,6 +231,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
             ended.addLast(tr);
             while (ended.size() > keep) ended.removeFirst();
         }
+        exporter.traceEnded();
     }
 
     private List<TaskTrace> endedTraces() {
@@ -238,13 +252,9 @@ public final class PassiveTracerImpl implements PassiveTracer {
     }
 
     private TaskTrace find(int pid) {
-        TaskTrace tr = active.get(pid);
-        if (tr != null) return tr;
-        List<TaskTrace> old = endedTraces();
-        for (int i = old.size() - 1; i >= 0; i--) {
-            if (old.get(i).tid == pid) return old.get(i);
-        }
-        throw new IllegalArgumentException("no trace of pid " + pid + "; list shows the traces");
+        TaskTrace tr = latest(pid);
+        if (tr == null) throw new IllegalArgumentException("no trace of pid " + pid + "; list shows the traces");
+        return tr;
     }
 
     @Override
@@ -272,6 +282,34 @@ public final class PassiveTracerImpl implements PassiveTracer {
         for (TaskTrace x : active.values()) all.add(x.stats());
         for (TaskTrace x : endedTraces()) all.add(x.stats());
         return TaskTrace.sum(all).sortedBy(Stats.Column.CALLS);
+    }
+
+    @Override
+    public ExportResult export(int pid, Path file, ExportFormat format, boolean overwrite) {
+        return exporter.export(pid, file, format, overwrite);
+    }
+
+    @Override
+    public ExportStream exportFollowing(int pid, Path file, ExportFormat format, boolean overwrite) {
+        return exporter.follow(pid, file, format, overwrite);
+    }
+
+    /** Every trace: the recently ended ones, oldest first, then the live ones. */
+    private List<TaskTrace> allTraces() {
+        List<TaskTrace> all = new ArrayList<>(endedTraces());
+        all.addAll(active.values());
+        return all;
+    }
+
+    /** The live trace of {@code tid}, else its most recently ended one, else null. */
+    private TaskTrace latest(int tid) {
+        TaskTrace tr = active.get(tid);
+        if (tr != null) return tr;
+        List<TaskTrace> old = endedTraces();
+        for (int i = old.size() - 1; i >= 0; i--) {
+            if (old.get(i).tid == tid) return old.get(i);
+        }
+        return null;
     }
 
     @Override
