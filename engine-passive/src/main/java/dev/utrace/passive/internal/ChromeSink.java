@@ -6,7 +6,10 @@ import dev.utrace.api.task.CloneFlags;
 import dev.utrace.api.task.Signals;
 import dev.utrace.passive.TraceEvent;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -43,7 +46,9 @@ final class ChromeSink implements EventSink {
     @Override
     public void begin(Collection<Track> known) throws IOException {
         g.writeStartArray();
-        for (Track t : known) name(t);
+        List<Track> sorted = new ArrayList<>(known);
+        sorted.sort(Comparator.comparingInt(Track::tgid).thenComparingInt(Track::tid));
+        for (Track t : sorted) name(t);
     }
 
     @Override

@@ -69,7 +69,7 @@ final class Exporter {
         ExportScope scope = new ExportScope(pid, latest);
         covered(scope); // refuses an unknown pid before the file is touched
         Path target = ExportTarget.check(Objects.requireNonNull(file, "file"), overwrite);
-        OutputStream out = ExportTarget.open(target, overwrite);
+        OutputStream out = new WholeBatches(ExportTarget.open(target, overwrite));
         FollowExport f = new FollowExport(this, scope, target, format, out);
         f.start(listeners);
         following.add(f); // a trace that ended meanwhile is seen by the watcher's next look

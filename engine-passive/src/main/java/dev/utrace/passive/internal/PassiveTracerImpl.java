@@ -225,13 +225,32 @@ public final class PassiveTracerImpl implements PassiveTracer {
     /** Ends {@code tr} once: no more records, moved from the live traces to the ended ones. */
     private void retire(TaskTrace tr, String why) {
         if (!tr.retire(why)) return;
-        active.remove(tr.tid, tr);
         int keep = settings.keepEnded();
         synchronized (ended) {
             ended.addLast(tr);
             while (ended.size() > keep) ended.removeFirst();
         }
+        // Only now out of the live ones: a reader that takes the live ones first, then the ended ones
+        // (traces()), never misses a trace that is moving from one to the other.
+        active.remove(tr.tid, tr);
         exporter.traceEnded();
+    }
+
+    /** The traces at one moment, each once: live ones, then the recently ended ones (oldest first). */
+    private record Traces(List<TaskTrace> live, List<TaskTrace> ended) {
+    }
+
+    /**
+     * Every trace, each once. The live ones are read first: a trace being retired is already among
+     * the ended ones when it leaves the live ones, so it is seen in one or both, and kept as ended.
+     */
+    private Traces traces() {
+        List<TaskTrace> live = new ArrayList<>(active.values());
+        List<TaskTrace> old = endedTraces();
+        Set<TaskTrace> endedOnes = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        endedOnes.addAll(old);
+        live.removeIf(endedOnes::contains);
+        return new Traces(live, old);
     }
 
     private List<TaskTrace> endedTraces() {
@@ -242,10 +261,11 @@ public final class PassiveTracerImpl implements PassiveTracer {
 
     @Override
     public List<TraceInfo> list() {
+        Traces now = traces();
         List<TraceInfo> out = new ArrayList<>();
-        active.values().stream().sorted(Comparator.comparingInt(x -> x.tid)).forEach(x -> out.add(x.info()));
+        now.live().stream().sorted(Comparator.comparingInt(x -> x.tid)).forEach(x -> out.add(x.info()));
         List<TraceInfo> old = new ArrayList<>();
-        for (TaskTrace x : endedTraces()) old.add(x.info());
+        for (TaskTrace x : now.ended()) old.add(x.info());
         old.sort(Comparator.comparingInt(TraceInfo::tid));
         out.addAll(old);
         return List.copyOf(out);
@@ -265,8 +285,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
     @Override
     public List<TraceEvent> log(int n) {
         List<TraceEvent> all = new ArrayList<>();
-        for (TaskTrace x : active.values()) all.addAll(x.last(n));
-        for (TaskTrace x : endedTraces()) all.addAll(x.last(n));
+        for (TaskTrace x : allTraces()) all.addAll(x.last(n));
         all.sort(Comparator.comparingLong(TraceEvent::seq));
         return List.copyOf(all.subList(Math.max(0, all.size() - Math.max(n, 0)), all.size()));
     }
@@ -279,8 +298,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
     @Override
     public Stats stats() {
         List<Stats> all = new ArrayList<>();
-        for (TaskTrace x : active.values()) all.add(x.stats());
-        for (TaskTrace x : endedTraces()) all.add(x.stats());
+        for (TaskTrace x : allTraces()) all.add(x.stats());
         return TaskTrace.sum(all).sortedBy(Stats.Column.CALLS);
     }
 
@@ -294,10 +312,11 @@ public final class PassiveTracerImpl implements PassiveTracer {
         return exporter.follow(pid, file, format, overwrite);
     }
 
-    /** Every trace: the recently ended ones, oldest first, then the live ones. */
+    /** Every trace, each once: the recently ended ones, oldest first, then the live ones. */
     private List<TaskTrace> allTraces() {
-        List<TaskTrace> all = new ArrayList<>(endedTraces());
-        all.addAll(active.values());
+        Traces now = traces();
+        List<TaskTrace> all = new ArrayList<>(now.ended());
+        all.addAll(now.live());
         return all;
     }
 
