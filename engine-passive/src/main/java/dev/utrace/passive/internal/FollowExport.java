@@ -8,7 +8,6 @@ import dev.utrace.passive.TraceListener;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ final class FollowExport implements ExportStream, TraceListener {
     // Guarded by lock.
     private EventSink sink;
     private Map<Integer, Track> tracks;
-    private final Map<Integer, Boolean> coveredTids = new HashMap<>();
+    private final Set<Integer> coveredTids = new HashSet<>();
     private Set<Long> fromRings = new HashSet<>();
     private long dropped;
     private String failure;
@@ -108,14 +107,17 @@ final class FollowExport implements ExportStream, TraceListener {
         }
     }
 
-    /** Whether an event of {@code tid} belongs here: decided once per tid, from its trace's family. */
+    /**
+     * Whether an event of {@code tid} belongs here, from its trace's family. A yes is kept (the
+     * family does not change); a no is asked again, in case the tid comes back in the family.
+     */
     private boolean covers(int tid) {
-        return coveredTids.computeIfAbsent(tid, t -> {
-            TaskTrace tr = exporter.latest(t);
-            if (tr == null || !scope.covers(tr)) return false;
-            tracks.putIfAbsent(t, Track.of(tr));
-            return true;
-        });
+        if (coveredTids.contains(tid)) return true;
+        TaskTrace tr = exporter.latest(tid);
+        if (tr == null || !scope.covers(tr)) return false;
+        coveredTids.add(tid);
+        tracks.putIfAbsent(tid, Track.of(tr));
+        return true;
     }
 
     private Track track(int tid) {
