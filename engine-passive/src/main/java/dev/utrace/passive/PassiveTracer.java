@@ -1,5 +1,6 @@
 package dev.utrace.passive;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.osgi.annotation.versioning.ProviderType;
@@ -72,4 +73,34 @@ public interface PassiveTracer {
      * for it, and further ones are lost and counted, so the traced tasks never wait.
      */
     Subscription subscribe(TraceListener listener, int capacity, int maxBatch);
+
+    /**
+     * Writes what is recorded of task {@code pid}'s trace and of the traces followed from it (its
+     * threads and children, and theirs), or of every trace for {@code pid} 0, live or recently
+     * ended, to {@code file}. The events are in the order they began; times are on one clock (see
+     * the README's export section). A file that is not overwritten is created only once it is
+     * whole; one that is overwritten is replaced in one step, so a failure leaves no half-written file.
+     *
+     * @param pid       the trace's task, or 0 for every trace
+     * @param file      where to write; a relative path is taken from the working directory
+     * @param format    the file's format
+     * @param overwrite whether an existing file may be replaced
+     * @return what was written
+     * @throws IllegalArgumentException if there is no trace of {@code pid}, the file exists and
+     *         {@code overwrite} is false, or it cannot be written (no such folder, a folder, no
+     *         permission, no space); nothing changed then
+     */
+    ExportResult export(int pid, Path file, ExportFormat format, boolean overwrite);
+
+    /**
+     * Starts a following export: as {@link #export}, then each event as it is recorded, until
+     * every trace it covers has ended (for {@code pid} 0: until no trace is live), until it is
+     * stopped, or until the tracer stops. The file is created (or truncated) at once and grows as
+     * events come. Like any subscriber it never stalls a traced task: events it cannot keep up
+     * with are lost and counted ({@link ExportResult#lost}).
+     *
+     * @return the running export; stop (or close) it to end it early
+     * @throws IllegalArgumentException as {@link #export}; nothing changed then
+     */
+    ExportStream exportFollowing(int pid, Path file, ExportFormat format, boolean overwrite);
 }

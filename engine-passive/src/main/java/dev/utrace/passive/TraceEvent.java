@@ -14,7 +14,8 @@ import java.util.Arrays;
  * @param args     the syscall's six arguments (SYSCALLS), else empty; {@link #args()} returns a copy
  * @param result   the syscall's result, or the clone flags (CLONE); 0 otherwise
  * @param finished false for a syscall that never returned (exit, exit_group, or the task died in it)
- * @param durationNanos the syscall's time from entry to exit; 0 for other kinds
+ * @param durationNanos the syscall's time from entry to exit; for one that never returned, from entry until
+ *                 the task began to exit in it; 0 for other kinds
  * @param detail   extra text (the exec'd file, the signal's info); may be empty
  */
 public record TraceEvent(long seq, long nanos, int tid, Kind kind, int number, String name, long[] args, long result,

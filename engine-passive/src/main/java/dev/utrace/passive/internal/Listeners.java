@@ -26,7 +26,7 @@ final class Listeners {
         return !subs.isEmpty();
     }
 
-    Subscription subscribe(TraceListener listener, int capacity, int maxBatch) {
+    Sub subscribe(TraceListener listener, int capacity, int maxBatch) {
         if (capacity < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("capacity and maxBatch must be at least 1");
         }
@@ -40,7 +40,8 @@ final class Listeners {
         for (Sub s : subs) s.close();
     }
 
-    private final class Sub implements Subscription {
+    /** One subscription: its bounded queue and the virtual thread that drains it. */
+    final class Sub implements Subscription {
         private final TraceListener listener;
         private final ArrayBlockingQueue<TraceEvent> queue;
         private final int maxBatch;
@@ -48,6 +49,8 @@ final class Listeners {
         private final AtomicLong lostTotal = new AtomicLong();
         private final AtomicLong delivered = new AtomicLong();
         private volatile boolean closed;
+        /** Set by {@link #closeAfterDrain}: deliver what is queued, then end. */
+        private volatile boolean draining;
         volatile Thread thread;
 
         Sub(TraceListener listener, int capacity, int maxBatch) {
@@ -67,12 +70,13 @@ final class Listeners {
             List<TraceEvent> batch = new ArrayList<>(maxBatch);
             while (!closed) {
                 try {
-                    TraceEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    TraceEvent first = queue.poll(draining ? 0 : 100, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         // A loss counted after the last batch took the count would otherwise
                         // never be told: report it on its own once the queue is idle.
                         long l = lost.getAndSet(0);
                         if (l > 0) deliver(List.of(), l);
+                        if (draining) return;
                         continue;
                     }
                     batch.add(first);
@@ -102,6 +106,27 @@ final class Listeners {
         @Override
         public long delivered() {
             return delivered.get();
+        }
+
+        /**
+         * Takes no more events, delivers the ones already queued, and returns once the last delivery
+         * has returned (a following export finishes its file after that). Not from the listener's own thread.
+         */
+        void closeAfterDrain() {
+            subs.remove(this);
+            draining = true;
+            Thread t = thread;
+            boolean interrupted = false;
+            while (t != null && t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the drain is short (one queue); the caller's interrupt is kept
+                }
+            }
+            closed = true;
+            queue.clear();
+            if (interrupted) Thread.currentThread().interrupt();
         }
 
         @Override

@@ -14,6 +14,9 @@ import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.SigAction;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Task;
+import dev.utrace.passive.ExportFormat;
+import dev.utrace.passive.ExportResult;
+import dev.utrace.passive.ExportStream;
 import dev.utrace.passive.Kind;
 import dev.utrace.passive.PassiveTracer;
 import dev.utrace.passive.Stats;
@@ -23,6 +26,7 @@ import dev.utrace.passive.TraceInfo;
 import dev.utrace.passive.TraceListener;
 import dev.utrace.passive.UntraceResult;
 import dev.utrace.api.proc.Processes;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,6 +64,9 @@ public final class PassiveTracerImpl implements PassiveTracer {
     private final ArrayDeque<TaskTrace> ended = new ArrayDeque<>();
     private final AtomicLong seq = new AtomicLong();
     private final Listeners listeners = new Listeners();
+    /** The one clock of every event this tracer records, and its start, which exports count from. */
+    private final TraceClock clock = TraceClock.now();
+    private final Exporter exporter = new Exporter(this::allTraces, this::latest, listeners, clock);
     /** Releases run so far, over every trace (tests check one per trace). */
     final AtomicLong releases = new AtomicLong();
 
@@ -95,9 +102,15 @@ public final class PassiveTracerImpl implements PassiveTracer {
         return settings;
     }
 
+    /** The clock exports count from; for tests. */
+    TraceClock clock() {
+        return clock;
+    }
+
     /** Ends every live trace and every subscription; the core revokes what is left on bundle stop anyway. */
     @Deactivate
     void deactivate() {
+        exporter.closeAll("the tracer stopped"); // their files are closed whole before the listeners go
         listeners.closeAll();
         for (Integer tid : List.copyOf(active.keySet())) {
             try {
@@ -212,12 +225,32 @@ public final class PassiveTracerImpl implements PassiveTracer {
     /** Ends {@code tr} once: no more records, moved from the live traces to the ended ones. */
     private void retire(TaskTrace tr, String why) {
         if (!tr.retire(why)) return;
-        active.remove(tr.tid, tr);
         int keep = settings.keepEnded();
         synchronized (ended) {
             ended.addLast(tr);
             while (ended.size() > keep) ended.removeFirst();
         }
+        // Only now out of the live ones: a reader that takes the live ones first, then the ended ones
+        // (traces()), never misses a trace that is moving from one to the other.
+        active.remove(tr.tid, tr);
+        exporter.traceEnded();
+    }
+
+    /** The traces at one moment, each once: live ones, then the recently ended ones (oldest first). */
+    private record Traces(List<TaskTrace> live, List<TaskTrace> ended) {
+    }
+
+    /**
+     * Every trace, each once. The live ones are read first: a trace being retired is already among
+     * the ended ones when it leaves the live ones, so it is seen in one or both, and kept as ended.
+     */
+    private Traces traces() {
+        List<TaskTrace> live = new ArrayList<>(active.values());
+        List<TaskTrace> old = endedTraces();
+        Set<TaskTrace> endedOnes = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        endedOnes.addAll(old);
+        live.removeIf(endedOnes::contains);
+        return new Traces(live, old);
     }
 
     private List<TaskTrace> endedTraces() {
@@ -228,23 +261,20 @@ public final class PassiveTracerImpl implements PassiveTracer {
 
     @Override
     public List<TraceInfo> list() {
+        Traces now = traces();
         List<TraceInfo> out = new ArrayList<>();
-        active.values().stream().sorted(Comparator.comparingInt(x -> x.tid)).forEach(x -> out.add(x.info()));
+        now.live().stream().sorted(Comparator.comparingInt(x -> x.tid)).forEach(x -> out.add(x.info()));
         List<TraceInfo> old = new ArrayList<>();
-        for (TaskTrace x : endedTraces()) old.add(x.info());
+        for (TaskTrace x : now.ended()) old.add(x.info());
         old.sort(Comparator.comparingInt(TraceInfo::tid));
         out.addAll(old);
         return List.copyOf(out);
     }
 
     private TaskTrace find(int pid) {
-        TaskTrace tr = active.get(pid);
-        if (tr != null) return tr;
-        List<TaskTrace> old = endedTraces();
-        for (int i = old.size() - 1; i >= 0; i--) {
-            if (old.get(i).tid == pid) return old.get(i);
-        }
-        throw new IllegalArgumentException("no trace of pid " + pid + "; list shows the traces");
+        TaskTrace tr = latest(pid);
+        if (tr == null) throw new IllegalArgumentException("no trace of pid " + pid + "; list shows the traces");
+        return tr;
     }
 
     @Override
@@ -255,8 +285,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
     @Override
     public List<TraceEvent> log(int n) {
         List<TraceEvent> all = new ArrayList<>();
-        for (TaskTrace x : active.values()) all.addAll(x.last(n));
-        for (TaskTrace x : endedTraces()) all.addAll(x.last(n));
+        for (TaskTrace x : allTraces()) all.addAll(x.last(n));
         all.sort(Comparator.comparingLong(TraceEvent::seq));
         return List.copyOf(all.subList(Math.max(0, all.size() - Math.max(n, 0)), all.size()));
     }
@@ -269,9 +298,37 @@ public final class PassiveTracerImpl implements PassiveTracer {
     @Override
     public Stats stats() {
         List<Stats> all = new ArrayList<>();
-        for (TaskTrace x : active.values()) all.add(x.stats());
-        for (TaskTrace x : endedTraces()) all.add(x.stats());
+        for (TaskTrace x : allTraces()) all.add(x.stats());
         return TaskTrace.sum(all).sortedBy(Stats.Column.CALLS);
+    }
+
+    @Override
+    public ExportResult export(int pid, Path file, ExportFormat format, boolean overwrite) {
+        return exporter.export(pid, file, format, overwrite);
+    }
+
+    @Override
+    public ExportStream exportFollowing(int pid, Path file, ExportFormat format, boolean overwrite) {
+        return exporter.follow(pid, file, format, overwrite);
+    }
+
+    /** Every trace, each once: the recently ended ones, oldest first, then the live ones. */
+    private List<TaskTrace> allTraces() {
+        Traces now = traces();
+        List<TaskTrace> all = new ArrayList<>(now.ended());
+        all.addAll(now.live());
+        return all;
+    }
+
+    /** The live trace of {@code tid}, else its most recently ended one, else null. */
+    private TaskTrace latest(int tid) {
+        TaskTrace tr = active.get(tid);
+        if (tr != null) return tr;
+        List<TaskTrace> old = endedTraces();
+        for (int i = old.size() - 1; i >= 0; i--) {
+            if (old.get(i).tid == tid) return old.get(i);
+        }
+        return null;
     }
 
     @Override

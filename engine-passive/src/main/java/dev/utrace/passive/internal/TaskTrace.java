@@ -30,6 +30,8 @@ final class TaskTrace {
     final String comm;
     final Set<Kind> kinds;
     final boolean follow;
+    /** The task whose trace followed this one into being (its parent or creating thread), or 0 if {@code trace} began it. */
+    final int parent;
     final long mask;
     /** The machine's syscall names. */
     private final IntFunction<String> syscallNames;
@@ -53,7 +55,13 @@ final class TaskTrace {
 
     TaskTrace(int tid, int tgid, String comm, Set<Kind> kinds, boolean follow, int ringSize, long mask,
               IntFunction<String> syscallNames) {
+        this(tid, tgid, comm, kinds, follow, 0, ringSize, mask, syscallNames);
+    }
+
+    private TaskTrace(int tid, int tgid, String comm, Set<Kind> kinds, boolean follow, int parent, int ringSize, long mask,
+              IntFunction<String> syscallNames) {
         this.tid = tid;
+        this.parent = parent;
         this.tgid = tgid;
         this.comm = comm;
         this.kinds = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(kinds));
@@ -65,7 +73,7 @@ final class TaskTrace {
 
     /** A trace of another task with this one's settings (a followed child). */
     TaskTrace forChild(int childTid, int childTgid, String childComm, int ringSize) {
-        return new TaskTrace(childTid, childTgid, childComm, kinds, true, ringSize, mask, syscallNames);
+        return new TaskTrace(childTid, childTgid, childComm, kinds, true, tid, ringSize, mask, syscallNames);
     }
 
     boolean wants(Kind k) {
@@ -114,12 +122,17 @@ final class TaskTrace {
         return e;
     }
 
-    /** Records the syscall that never returned (exit_group, or death inside it) and returns its event, or null. */
+    /**
+     * Records the syscall that never returned (exit_group, or death inside it) and returns its event,
+     * or null. Its duration runs to {@code now} (an export draws it so); the statistics count the call
+     * but not its time, which has no end.
+     */
     TraceEvent unfinishedSyscall(long seq, long now) {
         if (pendingNr < 0) return null;
         int nr = pendingNr;
         pendingNr = -1;
-        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, syscallNames.apply(nr), pendingArgs, 0, false, 0, null);
+        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, syscallNames.apply(nr), pendingArgs, 0, false,
+                now - pendingStart, null);
         synchronized (this) {
             syscalls.computeIfAbsent(nr, k -> new long[3])[0]++;
             addLocked(e);

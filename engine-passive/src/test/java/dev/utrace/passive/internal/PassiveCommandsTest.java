@@ -263,6 +263,88 @@ class PassiveCommandsTest extends SimFixture {
                   2     2  idle     tracing  exit    no             0        0  1024""", before);
     }
 
+    @Test
+    void exportWritesAFileRelativeToTheShellsFolderAndSaysWhat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder)
+            throws Exception {
+        int pid = tracedCounter();
+        session.currentDir(folder);
+        String table = run("export all counter.json");
+        java.nio.file.Path file = folder.resolve("counter.json");
+        assertEquals(String.format("""
+                FILE%s  FORMAT  TRACES  EVENTS  DROPPED  LOST  ENDED
+                %s  chrome       1       7        0     0  written""", " ".repeat(file.toString().length() - 4), file), table);
+        assertTrue(java.nio.file.Files.readString(file).startsWith("[\n{\"ph\":\"M\",\"name\":\"process_name\""));
+        assertEquals("7", session.format(session.execute("export --force " + pid + " counter.json"), Converter.PART).toString());
+        run("export " + pid + " counter.ndjson");
+        assertEquals(7, java.nio.file.Files.readAllLines(folder.resolve("counter.ndjson")).size(), "ndjson by the file's name");
+        run("export --format ndjson " + pid + " as-ndjson.json");
+        assertEquals(7, java.nio.file.Files.readAllLines(folder.resolve("as-ndjson.json")).size(), "--format wins");
+    }
+
+    @Test
+    void exportRefusalsSayWhatWasWrongAndWriteNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder)
+            throws Exception {
+        int idle = spawnStopped("idle");
+        run("trace -e exit " + idle);
+        session.currentDir(folder);
+        java.nio.file.Files.writeString(folder.resolve("taken.json"), "keep");
+        String before = run("list");
+        String usage = "\nusage: passive:export [--format <format>] [--follow] [--force] <pid|all> <file>  (formats: chrome,"
+                + " ndjson; an existing file only with --force)";
+        String[][] cases = {
+                {"export 1 out.json", "no trace of pid 1 to export; passive:list shows the traces; nothing was written to"
+                        + " 'out.json'" + usage},
+                {"export --format xml all out.json", "unknown format 'xml'; known formats: chrome, ndjson" + usage},
+                {"export everything out.json", "'everything' is not a pid; a pid is a positive number, as passive:list shows"
+                        + " it, or all for every trace" + usage},
+                {"export all taken.json", folder.resolve("taken.json") + " exists; give another file, or overwrite it"
+                        + " (passive:export --force); nothing was written to 'taken.json'" + usage},
+                {"export all nofolder/out.json", "no folder " + folder.resolve("nofolder") + "; create it first, or give a file"
+                        + " in an existing folder; nothing was written to 'nofolder/out.json'" + usage},
+                {"export --follow all .", folder + " is a folder; give a file in it, such as " + folder.resolve("trace.json")
+                        + "; nothing was written to '.'" + usage},
+                {"export all", "export needs <file>: the file to write; a relative path is taken from the shell's current folder"
+                        + usage},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], refused(c[0]), c[0]);
+            assertEquals(before, run("list"), "nothing changed after " + c[0]);
+            try (var files = java.nio.file.Files.list(folder)) {
+                assertEquals(List.of(folder.resolve("taken.json")), files.toList(), "nothing written after " + c[0]);
+            }
+            assertEquals("keep", java.nio.file.Files.readString(folder.resolve("taken.json")));
+        }
+    }
+
+    @Test
+    void ctrlCStopsAFollowingExportWithAWholeFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder)
+            throws Exception {
+        int idle = spawnStopped("idle");
+        run("trace " + idle);
+        cont(idle);
+        session.currentDir(folder);
+        // The console's Ctrl-C interrupts the threads running utrace commands, which each registers here.
+        java.util.Set<Thread> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        session.put(Command.RUNNING, running);
+        java.util.concurrent.CompletableFuture<String> printed = new java.util.concurrent.CompletableFuture<>();
+        Thread shell = new Thread(() -> {
+            try {
+                printed.complete(run("export --follow " + idle + " live.json"));
+            } catch (Throwable t) {
+                printed.completeExceptionally(t);
+            }
+        });
+        shell.start();
+        java.nio.file.Path file = folder.resolve("live.json");
+        await("the following export began", () -> java.nio.file.Files.exists(file) && !running.isEmpty());
+        for (Thread t : running) t.interrupt(); // what the console's Ctrl-C does
+        String table = printed.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(table.endsWith("  stopped"), table);
+        Object doc = Json.parse(java.nio.file.Files.readString(file));
+        assertTrue(doc instanceof List<?> l && !l.isEmpty(), "a whole JSON array: " + doc);
+        assertTrue(tracer.tracing(idle), "the trace goes on");
+    }
+
     /** Records what the completion script declares, as gogo.jline's {@code complete} would take it. */
     public static final class Complete {
         final List<String> calls = new ArrayList<>();
@@ -288,11 +370,13 @@ class PassiveCommandsTest extends SimFixture {
         assertTrue(complete.calls.contains("-c passive:trace -a __passive_tasks"), complete.calls.toString());
         assertTrue(complete.calls.contains("-c passive:untrace -a __passive_live"), complete.calls.toString());
         assertTrue(complete.calls.contains("-c passive:log -a __passive_traces"), complete.calls.toString());
+        assertTrue(complete.calls.contains("-c passive:export -a __passive_exportable"), complete.calls.toString());
         assertEquals(List.of(), session.execute("__passive_traces"));
         int pid = tracedCounter(); // traced to its death: an ended trace
         int idle = spawnStopped("idle");
         run("trace -e exit " + idle);
         assertEquals(List.of(Integer.toString(idle)), session.execute("__passive_live"));
         assertEquals(List.of(Integer.toString(idle), Integer.toString(pid)), session.execute("__passive_traces"));
+        assertEquals(List.of("all", Integer.toString(idle), Integer.toString(pid)), session.execute("__passive_exportable"));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
@@ -54,7 +55,8 @@ public class EnginesWithoutShell_IT {
 
     @Configuration
     public Option[] config() {
-        return options(UtraceOptions.core(), UtraceOptions.machine(), UtraceOptions.projectBundle("engine-passive"),
+        return options(UtraceOptions.core(), UtraceOptions.machine(), UtraceOptions.libraries(),
+                UtraceOptions.projectBundle("engine-passive"),
                 UtraceOptions.projectBundle("engine-ptrace"), UtraceOptions.projectBundle("engine-watchpoint"),
                 UtraceOptions.junit(), cleanCaches());
     }
@@ -80,6 +82,14 @@ public class EnginesWithoutShell_IT {
         passive.trace(pid, Set.of(dev.utrace.passive.Kind.SYSCALLS), false);
         Tally.await("the passive tracer records syscalls", () -> !passive.log(pid, 3).isEmpty());
         passive.untrace(pid);
+        // Its export writes through Jackson, another bundle, as deployed: the import is wired and works.
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("utrace-export").resolve("counter.ndjson");
+        dev.utrace.passive.ExportResult exported = passive.export(pid, file, dev.utrace.passive.ExportFormat.NDJSON, false);
+        assertEquals(passive.log(pid, Integer.MAX_VALUE).size(), exported.events());
+        assertEquals(exported.events(), java.nio.file.Files.readAllLines(file).size());
+        assertTrue(java.nio.file.Files.readAllLines(file).stream().allMatch(l -> l.startsWith("{\"v\":1,") && l.endsWith("}")));
+        java.nio.file.Files.delete(file);
+        java.nio.file.Files.delete(file.getParent());
 
         try (PtraceSession debugger = ptrace.open("no-shell")) {
             debugger.attach(pid);

@@ -68,7 +68,7 @@ public class PassiveConfig_IT {
             throw new UncheckedIOException(e);
         }
         return options(UtraceOptions.core(), UtraceOptions.machine(), UtraceOptions.shell(),
-                UtraceOptions.hotDeploy(deploy, 200), UtraceOptions.projectBundle("engine-passive"),
+                UtraceOptions.hotDeploy(deploy, 200), UtraceOptions.libraries(), UtraceOptions.projectBundle("engine-passive"),
                 UtraceOptions.junit(), cleanCaches());
     }
 

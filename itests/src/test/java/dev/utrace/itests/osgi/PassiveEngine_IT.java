@@ -62,7 +62,7 @@ public class PassiveEngine_IT {
         }
         // The engine's jar is not provisioned: the test drops it into the deploy folder.
         return options(UtraceOptions.core(), UtraceOptions.machine(), UtraceOptions.shell(),
-                UtraceOptions.hotDeploy(deploy, 100), UtraceOptions.junit(), cleanCaches());
+                UtraceOptions.hotDeploy(deploy, 100), UtraceOptions.libraries(), UtraceOptions.junit(), cleanCaches());
     }
 
     /** Copies the built engine-passive jar into the deploy folder and waits for its service. */

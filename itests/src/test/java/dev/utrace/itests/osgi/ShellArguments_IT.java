@@ -84,7 +84,7 @@ public class ShellArguments_IT {
             throw new UncheckedIOException(e);
         }
         return options(UtraceOptions.core(), UtraceOptions.machine(), UtraceOptions.shell(), UtraceOptions.commands(),
-                UtraceOptions.hotDeploy(deploy, 1000), UtraceOptions.projectBundle("engine-passive"),
+                UtraceOptions.hotDeploy(deploy, 1000), UtraceOptions.libraries(), UtraceOptions.projectBundle("engine-passive"),
                 UtraceOptions.projectBundle("engine-ptrace"), UtraceOptions.projectBundle("engine-watchpoint"),
                 UtraceOptions.junit(), cleanCaches());
     }

@@ -57,6 +57,14 @@ public final class UtraceOptions {
                 jar("configadmin"), jar("fileinstall"));
     }
 
+    /**
+     * The libraries the engines import, which the distribution starts with the services (Jackson's
+     * streaming JSON for {@code passive:export}): give it wherever an engine is installed or deployed.
+     */
+    public static Option libraries() {
+        return jar("jackson-core");
+    }
+
     /** The Felix Log Service (OSGi log), as in the distribution: FileInstall and DS log their failures to it. */
     public static Option osgiLog() {
         return jar("log");

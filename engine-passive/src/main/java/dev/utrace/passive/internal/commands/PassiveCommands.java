@@ -2,9 +2,13 @@ package dev.utrace.passive.internal.commands;
 
 import static dev.utrace.shell.command.Command.command;
 
+import dev.utrace.passive.ExportFormat;
+import dev.utrace.passive.ExportResult;
+import dev.utrace.passive.ExportStream;
 import dev.utrace.passive.Kind;
 import dev.utrace.passive.PassiveTracer;
 import dev.utrace.passive.Stats;
+import dev.utrace.passive.internal.commands.Views.Exported;
 import dev.utrace.passive.internal.commands.Views.Log;
 import dev.utrace.passive.internal.commands.Views.Statistics;
 import dev.utrace.passive.internal.commands.Views.Traces;
@@ -14,6 +18,8 @@ import dev.utrace.shell.command.Refusal;
 import dev.utrace.shell.command.Registrations;
 import dev.utrace.shell.command.Values;
 import dev.utrace.shell.command.Words;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -27,7 +33,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The {@code passive:} shell commands over the {@link PassiveTracer} service: trace, untrace,
- * list, log, stats. Each returns a value from {@link Views} that {@link PassiveConverter} formats.
+ * list, log, stats, export. Each returns a value from {@link Views} that {@link PassiveConverter} formats.
  * Every word is read before the tracer is asked anything, and the tracer's own refusals change
  * nothing, so a refused line leaves every trace as it was.
  */
@@ -47,7 +53,7 @@ public final class PassiveCommands {
     /** The commands, not registered anywhere (tests hand them to a Gogo runtime themselves). */
     public PassiveCommands(PassiveTracer tracer) {
         this.tracer = tracer;
-        this.commands = List.of(trace(), untrace(), list(), log(), stats());
+        this.commands = List.of(trace(), untrace(), list(), log(), stats(), export());
     }
 
     @Activate
@@ -126,6 +132,69 @@ public final class PassiveCommands {
                     int pid = Values.pid(w.get("pid"), LIST_SHOWS);
                     return new Statistics(tracer(() -> tracer.stats(pid)).sortedBy(column));
                 });
+    }
+
+    private Command export() {
+        return command(SCOPE, "export")
+                .does("write what the tracer recorded to a file: Chrome JSON trace events (Perfetto, chrome://tracing)"
+                        + " or NDJSON, one event a line")
+                .option("--format", "format", "chrome or ndjson (default: ndjson for a file ending in .ndjson or .jsonl,"
+                        + " else chrome)")
+                .flag("--follow", "then write each event as it is recorded, until the traces end (Ctrl-C stops sooner)")
+                .flag("--force", "replace the file if it exists (default: an existing file is refused)")
+                .param("pid|all", "the thread id of a trace, " + LIST_SHOWS + ", with the traces followed from it; or all")
+                .param("file", "the file to write; a relative path is taken from the shell's current folder")
+                .note("formats: chrome, ndjson; an existing file only with --force")
+                .runs(w -> {
+                    ExportFormat format = w.option("--format", null) == null ? null : format(w.option("--format", null));
+                    int pid = exportTarget(w.get("pid|all"));
+                    String word = w.get("file");
+                    Path file = file(w, word);
+                    ExportFormat f = format != null ? format : ExportFormat.forFile(file);
+                    boolean force = w.flag("--force");
+                    if (!w.flag("--follow")) return new Exported(exporting(word, () -> tracer.export(pid, file, f, force)));
+                    ExportStream stream = exporting(word, () -> tracer.exportFollowing(pid, file, f, force));
+                    try {
+                        return new Exported(stream.await());
+                    } catch (InterruptedException ctrlC) {
+                        ExportResult r = stream.stop(); // the file is closed whole, with what came so far
+                        Thread.currentThread().interrupt(); // as Command does: whoever runs us may want to know
+                        return new Exported(r);
+                    }
+                });
+    }
+
+    /** {@code all} (0) or a pid. */
+    private static int exportTarget(String word) {
+        if (word.equalsIgnoreCase("all")) return 0;
+        return Values.pid(word, LIST_SHOWS + ", or all for every trace");
+    }
+
+    /** The file a word names, from the session's current folder. */
+    private static Path file(Words w, String word) {
+        try {
+            Path p = Path.of(word);
+            return w.session() == null ? p : w.session().currentDir().resolve(p);
+        } catch (InvalidPathException e) {
+            throw new Refusal(Values.quote(word) + " is not a file name; give a path such as /tmp/trace.json");
+        }
+    }
+
+    private static ExportFormat format(String text) {
+        try {
+            return ExportFormat.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal("unknown format " + Values.quote(text) + "; known formats: chrome, ndjson");
+        }
+    }
+
+    /** Asks the tracer to export; its refusal (which wrote nothing) says so, naming the file as typed. */
+    private static <T> T exporting(String file, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(e.getMessage() + "; nothing was written to " + Values.quote(file));
+        }
     }
 
     private static Set<Kind> events(String text) {

@@ -9,6 +9,8 @@ import dev.utrace.passive.SyscallStat;
 import dev.utrace.passive.TraceEvent;
 import dev.utrace.passive.TraceInfo;
 import dev.utrace.passive.UntraceResult;
+import dev.utrace.passive.ExportResult;
+import dev.utrace.passive.internal.commands.Views.Exported;
 import dev.utrace.passive.internal.commands.Views.Log;
 import dev.utrace.passive.internal.commands.Views.Statistics;
 import dev.utrace.passive.internal.commands.Views.Traces;
@@ -52,6 +54,7 @@ public final class PassiveConverter implements Converter {
             case Untraced u -> untraced(u.result());
             case Log l -> log(l);
             case Statistics s -> stats(s.stats());
+            case Exported x -> exported(x.result());
             default -> target.toString();
         };
     }
@@ -62,6 +65,7 @@ public final class PassiveConverter implements Converter {
             case Untraced u -> Integer.toString(u.result().pid());
             case Log l -> Integer.toString(l.events().size());
             case Statistics s -> Long.toString(s.stats().totalCalls());
+            case Exported x -> Long.toString(x.result().events());
             default -> target.toString();
         };
     }
@@ -74,6 +78,12 @@ public final class PassiveConverter implements Converter {
                     i.recorded(), i.dropped(), i.ringSize());
         }
         return table.toString();
+    }
+
+    /** One row: the file, its format, how many traces and events it holds, what it lacks, how it ended. */
+    static String exported(ExportResult r) {
+        return new Table("FILE", "FORMAT", ">TRACES", ">EVENTS", ">DROPPED", ">LOST", "ENDED")
+                .row(r.file(), r.format().label(), r.traces(), r.events(), r.dropped(), r.lost(), r.ended()).toString();
     }
 
     static String untraced(UntraceResult r) {

@@ -1,5 +1,6 @@
 package dev.utrace.passive.internal.commands;
 
+import dev.utrace.passive.ExportResult;
 import dev.utrace.passive.Stats;
 import dev.utrace.passive.TraceEvent;
 import dev.utrace.passive.TraceInfo;
@@ -26,6 +27,11 @@ public final class Views {
             return traces.stream().map(t -> Integer.toString(t.tid())).distinct().toList();
         }
 
+        /** What export takes: all, then the pids of every trace (for the completion script). */
+        public List<String> exportable() {
+            return java.util.stream.Stream.concat(java.util.stream.Stream.of("all"), pids().stream()).toList();
+        }
+
         @Override
         public String toString() {
             return traces.size() + (traces.size() == 1 ? " trace" : " traces");
@@ -45,6 +51,14 @@ public final class Views {
         @Override
         public String toString() {
             return events.size() + (events.size() == 1 ? " event" : " events");
+        }
+    }
+
+    /** {@code export}: what was written where, and how it ended. */
+    public record Exported(ExportResult result) {
+        @Override
+        public String toString() {
+            return result.events() + (result.events() == 1 ? " event" : " events") + " to " + result.file();
         }
     }
 
