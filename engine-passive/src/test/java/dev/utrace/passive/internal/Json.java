@@ -15,13 +15,13 @@ import java.util.Map;
  * values: maps, lists, strings, {@code BigDecimal} for a number with a fraction, {@code Long} for
  * a whole one, booleans and null.
  */
-final class Json {
+public final class Json {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private Json() {
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         try (JsonParser p = FACTORY.createParser(text)) {
             p.nextToken();
             Object value = value(p);
@@ -33,7 +33,7 @@ final class Json {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String text) {
+    public static Map<String, Object> object(String text) {
         Object v = parse(text);
         if (!(v instanceof Map<?, ?>)) throw new AssertionError("not an object: " + text);
         return (Map<String, Object>) v;
