@@ -38,6 +38,9 @@ abstract class CoreOnSimFixture {
     @BeforeEach
     void boot() {
         sim = new SimKernel(TraceHooks.NONE, programs);
+        // -Dsim.stops=machine: the machine holds utrace stops itself and the core never parks a
+        // task's thread (the Linux machine's model); the default lets the core park it.
+        sim.setStopsHeldByMachine("machine".equals(System.getProperty("sim.stops")));
         core = new UtraceCore(sim);
         sim.setHooks(core.hooks());
         utrace = core.facade("itest");

@@ -14,6 +14,7 @@ import dev.utrace.api.task.ExitCode;
 import dev.utrace.api.task.SigAction;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
+import dev.utrace.impl.UtraceTask.HeldAt;
 import dev.utrace.spi.TraceHooks;
 import dev.utrace.spi.TracedTask;
 import java.lang.System.Logger.Level;
@@ -39,17 +40,29 @@ final class Hooks implements TraceHooks {
     @Override
     public boolean syscallEntry(TracedTask t) {
         UtraceTask u = utraceOf(t);
-        if (!wants(u, Event.SYSCALL_ENTRY.bit())) return false;
+        boolean continuing = u != null && u.heldAt == HeldAt.SYSCALL_ENTRY;
+        if (!continuing && !wants(u, Event.SYSCALL_ENTRY.bit())) return false;
         long prev = enter(u);
         try {
-            Report r = u.report.init();
-            r.syscallResumed = 0;
+            Report r = u.report;
+            if (continuing) {
+                u.continuing(HeldAt.SYSCALL_ENTRY); // the pass ran before the stop; r is as it left it
+            } else {
+                r.init();
+                r.syscallResumed = 0;
+            }
             for (;;) {
-                startReport(u);
-                callEngines(u, r, Event.SYSCALL_ENTRY, EventCalls.SYSCALL_ENTRY, true); // reverse order (R-EVT-ORD-1)
-                finishReport(u, r, false);
-                if (r.action() != ResumeAction.STOP) break;
-                u.stop(r.resumeAction()); // stops at once, before the syscall (R-ACT-6)
+                if (!continuing) {
+                    startReport(u);
+                    callEngines(u, r, Event.SYSCALL_ENTRY, EventCalls.SYSCALL_ENTRY, true); // reverse order (R-EVT-ORD-1)
+                    finishReport(u, r, false);
+                    if (r.action() != ResumeAction.STOP) break;
+                    if (u.stop(r.resumeAction())) { // stops at once, before the syscall (R-ACT-6)
+                        u.heldAt = HeldAt.SYSCALL_ENTRY;
+                        return false;
+                    }
+                }
+                continuing = false;
                 if (t.fatalSignalPending()) {
                     r.result = SyscallAction.ABORT.code(); // woken by SIGKILL: never run it (R-STOP-6)
                     break;
@@ -103,13 +116,13 @@ final class Hooks implements TraceHooks {
     @Override
     public void finishVfork(TracedTask parent) {
         UtraceTask u = utraceOf(parent);
-        if (u == null || !u.vforkStop) return;
+        if (u == null || u.continuing(HeldAt.VFORK) || !u.vforkStop) return;
         long prev = enter(u);
         try {
             u.lock.lock();
             u.vforkStop = false;
             u.lock.unlock();
-            u.stop(ResumeAction.RESUME);
+            if (u.stop(ResumeAction.RESUME)) u.heldAt = HeldAt.VFORK;
         } finally {
             u.hookThreadId = prev;
         }
@@ -132,6 +145,7 @@ final class Hooks implements TraceHooks {
     @Override
     public void exit(TracedTask t, ExitCode code) {
         UtraceTask u = utraceOf(t);
+        if (u != null && u.continuing(HeldAt.EXIT)) return; // the stop was the last of the exit report
         if (!wants(u, Event.EXIT.bit())) return;
         Report r = u.report.init();
         r.origCode = code.get();
@@ -141,8 +155,8 @@ final class Hooks implements TraceHooks {
             startReport(u);
             callEngines(u, r, Event.EXIT, EventCalls.EXIT, false);
             finishReport(u, r, true);
-            if (r.action() == ResumeAction.STOP) {
-                u.stop(r.resumeAction()); // at once, before teardown; SIGKILL is not held (R-STOP-6)
+            if (r.action() == ResumeAction.STOP && u.stop(r.resumeAction())) { // at once, before teardown; SIGKILL is not held (R-STOP-6)
+                u.heldAt = HeldAt.EXIT;
             }
         } finally {
             r.clearArguments();
@@ -192,7 +206,7 @@ final class Hooks implements TraceHooks {
     @Override
     public void resume(TracedTask t) {
         UtraceTask u = utraceOf(t);
-        if (u == null) return;
+        if (u == null || u.continuing(HeldAt.RESUME)) return; // the stop was the resume point's last word
         long prev = enter(u);
         try {
             if (u.signalHandler) {
@@ -223,7 +237,7 @@ final class Hooks implements TraceHooks {
                     r.spurious = false;
                 }
             }
-            finishResumeReport(u, r);
+            if (finishResumeReport(u, r)) u.heldAt = HeldAt.RESUME;
         } finally {
             u.hookThreadId = prev;
         }
@@ -286,9 +300,14 @@ final class Hooks implements TraceHooks {
     @Override
     public void finishJobControlStop(TracedTask t) {
         UtraceTask u = utraceOf(t);
-        if (u != null && u.stopped) {
-            u.finishJobControlStop();
-        }
+        if (u == null || u.continuing(HeldAt.JOBCTL)) return;
+        if (u.stopped) u.finishJobControlStop();
+    }
+
+    @Override
+    public boolean held(TracedTask t) {
+        UtraceTask u = utraceOf(t);
+        return u != null && u.heldAt != null;
     }
 
     @Override

@@ -223,11 +223,17 @@ final class Passes {
         }
     }
 
-    /** {@code finish_resume_report}: the final action before user mode (section 5.5). */
-    static void finishResumeReport(UtraceTask u, Report r) {
+    /**
+     * {@code finish_resume_report}: the final action before user mode (section 5.5).
+     *
+     * @return whether the task stopped and is held by the machine ({@link UtraceTask#stop})
+     */
+    static boolean finishResumeReport(UtraceTask u, Report r) {
         resetIfNeeded(u, r);
         switch (r.action()) {
-            case STOP -> u.stop(r.resumeAction());
+            case STOP -> {
+                return u.stop(r.resumeAction());
+            }
             case INTERRUPT -> u.task.requestSignalCheck();
             case BLOCKSTEP -> {
                 if (u.core.canBlockStep()) {
@@ -240,6 +246,7 @@ final class Passes {
             case SINGLESTEP -> singleStep(u);
             default -> u.task.setStepping(StepMode.NONE);
         }
+        return false;
     }
 
     private static void singleStep(UtraceTask u) {

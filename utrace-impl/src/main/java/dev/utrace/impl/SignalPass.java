@@ -22,6 +22,8 @@ final class SignalPass {
     }
 
     static int getSignal(UtraceTask u, TracedTask t, SignalInfo info, SigAction returnKa) {
+        if (u.continuing(UtraceTask.HeldAt.SIGNAL_REPORT)) return -1;
+        if (u.continuing(UtraceTask.HeldAt.SIGNAL)) return afterStop(u, t, u.report, info, returnKa);
         Report r = u.report.init();
         Event event;
         SigAction ka;
@@ -48,7 +50,7 @@ final class SignalPass {
                 if (u.anyEngineHoldsStop()) { // OQ-4: keep the documented promise
                     r.action(ResumeAction.STOP);
                     r.spurious = false;
-                    finishResumeReport(u, r);
+                    if (finishResumeReport(u, r)) u.heldAt = UtraceTask.HeldAt.SIGNAL_REPORT;
                 }
                 return -1;
             }
@@ -163,7 +165,15 @@ final class SignalPass {
 
     /** Ignored, REPORT or HANDLER: apply the engines' resume action now, then look again. */
     private static int ignored(UtraceTask u, TracedTask t, Report r, SignalInfo info, SigAction returnKa) {
-        finishResumeReport(u, r);
+        if (finishResumeReport(u, r)) {
+            u.heldAt = UtraceTask.HeldAt.SIGNAL; // the machine calls us again after the stop
+            return -1;
+        }
+        return afterStop(u, t, r, info, returnKa);
+    }
+
+    /** After the engines' resume action took effect (a stop included): SIGKILL, or the held signal again. */
+    private static int afterStop(UtraceTask u, TracedTask t, Report r, SignalInfo info, SigAction returnKa) {
         if (t.fatalSignalPending()) {
             // Woken by SIGKILL: die now, with nothing else changed from the state the engines wanted (R-SIG-6).
             info.clear();

@@ -322,12 +322,39 @@ final class UtraceTask {
     }
 
     /**
+     * Where a hook returned early, leaving the task stopped for the machine to hold
+     * ({@link TracedTask#stopsWithoutParking()}), so that calling the same hook again continues
+     * after the stop; null when no hook is held. Written and read only on the hook thread.
+     */
+    enum HeldAt {
+        /** After the stop at syscall entry: the syscall's fate is decided when it continues. */
+        SYSCALL_ENTRY,
+        /** After the stop in the exit report. */
+        EXIT,
+        /** After the stop before the vfork wait. */
+        VFORK,
+        /** After the stop at a resume point. */
+        RESUME,
+        /** After the stop of an ignored or reported signal: SIGKILL or HOLD are looked at when it continues. */
+        SIGNAL,
+        /** After the stop of an explicit signal-point report. */
+        SIGNAL_REPORT,
+        /** After an adopted job-control stop ended while an engine still holds the task. */
+        JOBCTL
+    }
+
+    volatile HeldAt heldAt;
+
+    /**
      * {@code utrace_stop}: on the tracee's thread, stops until no engine holds a stop, unless
-     * SIGKILL is pending (R-STOP-3, R-STOP-6).
+     * SIGKILL is pending (R-STOP-3, R-STOP-6). On a machine that holds stops itself, returns at
+     * once with the task stopped, and true: the hook must return, and the machine calls it again
+     * when the task is woken ({@link TracedTask#setUtraceStopped} with false) or SIGKILL comes.
      *
      * @param action the pass's resume action, owed when the task wakes
+     * @return whether the task is held by the machine (the caller records where, {@link #heldAt})
      */
-    void stop(ResumeAction action) {
+    boolean stop(ResumeAction action) {
         for (;;) {
             lock.lock();
             requestResume(action);
@@ -336,19 +363,23 @@ final class UtraceTask {
                 // controller's RESUME raced us here): recompute the flags and do not sleep.
                 resetAndUnlock();
                 if (anyEngineHoldsStop()) continue;
-                return;
+                return false;
             }
             if (task.fatalSignalPending()) {
                 lock.unlock();
-                return;
+                return false;
             }
             task.setUtraceStopped(true); // the machine first: prepareExamine reads stopped without the lock
             stopped = true;
             adoptedStop = false;
+            if (task.stopsWithoutParking()) {
+                lock.unlock();
+                return true;
+            }
             stoppedThread = Thread.currentThread();
             lock.unlock();
             sleepWhileStopped();
-            return;
+            return false;
         }
     }
 
@@ -359,7 +390,15 @@ final class UtraceTask {
             LockSupport.park(this);
             if (Thread.interrupted()) interrupted = true; // keep it for the machine, do not spin on it
         }
-        // utrace_finish_stop: a SIGKILL wake-up waits for whoever holds the lock.
+        finishStop();
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /**
+     * {@code utrace_finish_stop}, once the stop is over: a SIGKILL wake-up (the task still marked
+     * stopped) waits for whoever holds the lock, then leaves the stop.
+     */
+    private void finishStop() {
         lock.lock();
         try {
             if (stopped && !adoptedStop) {
@@ -371,7 +410,18 @@ final class UtraceTask {
         } finally {
             lock.unlock();
         }
-        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /**
+     * A hook called again after it returned held at {@code at}: ends the stop as the parked path
+     * does when it wakes, and answers whether the hook is continuing from there (else it starts
+     * afresh).
+     */
+    boolean continuing(HeldAt at) {
+        if (heldAt != at) return false;
+        heldAt = null;
+        finishStop();
+        return true;
     }
 
     /** SIGKILL became pending: wake the task from a utrace stop (R-STOP-6). */
@@ -382,7 +432,8 @@ final class UtraceTask {
 
     /**
      * An adopted job-control stop ended: if an engine still holds a stop, the task stays
-     * stopped here, in the core, until released.
+     * stopped here, in the core, until released; on a machine that holds stops itself, held
+     * there ({@link HeldAt#JOBCTL}).
      */
     void finishJobControlStop() {
         lock.lock();
@@ -399,6 +450,11 @@ final class UtraceTask {
             return;
         }
         adoptedStop = false;
+        if (task.stopsWithoutParking()) {
+            heldAt = HeldAt.JOBCTL;
+            lock.unlock();
+            return;
+        }
         stoppedThread = Thread.currentThread();
         lock.unlock();
         sleepWhileStopped();

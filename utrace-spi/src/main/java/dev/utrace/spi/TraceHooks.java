@@ -100,6 +100,13 @@ public interface TraceHooks {
     /** SIGKILL was made pending for {@code task}: wake it from a utrace stop. Any thread. */
     void fatalSignal(TracedTask task);
 
+    /**
+     * Whether the hook this task's thread just returned from left the task stopped for the
+     * machine to hold (only for a machine whose tasks answer
+     * {@link TracedTask#stopsWithoutParking()} true; see there). Called on the hook's thread.
+     */
+    boolean held(TracedTask task);
+
     /** Whether ignored signals must be queued rather than dropped (R-EVT-6). Any thread. */
     boolean wantsIgnoredSignals(TracedTask task);
 
@@ -122,6 +129,7 @@ public interface TraceHooks {
         @Override public void jctl(TracedTask task, int type, int notify) { }
         @Override public void finishJobControlStop(TracedTask task) { }
         @Override public void fatalSignal(TracedTask task) { }
+        @Override public boolean held(TracedTask task) { return false; }
         @Override public boolean wantsIgnoredSignals(TracedTask task) { return false; }
         @Override public boolean considerFatalSignal(TracedTask task) { return false; }
         @Override public String toString() { return "TraceHooks.NONE"; }

@@ -20,7 +20,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * for a self-reap) before calling {@link TraceHooks#death}, and {@code DEAD} before calling
  * {@link TraceHooks#releaseTask}; attach relies on that to refuse a task being reaped.
  * It makes SIGKILL pending (so {@link #fatalSignalPending()} is true) before calling
- * {@link TraceHooks#fatalSignal}.
+ * {@link TraceHooks#fatalSignal}. A machine that holds stops itself
+ * ({@link #stopsWithoutParking()}) learns of the end of a stop from {@link #setUtraceStopped}.
  *
  * <p><b>Re-entry.</b> The core calls the control methods here ({@link #requestNotifyResume},
  * {@link #requestSignalCheck}, {@link #signalWakeUp}, {@link #setUtraceStopped},
@@ -92,4 +93,20 @@ public interface TracedTask extends Task {
 
     /** Whether a job-control stop is pending for this task's group. */
     boolean groupStopPending();
+
+    /**
+     * Whether the machine holds this task stopped itself, so that a hook never parks its
+     * calling thread for a utrace stop. By default (false) a hook that stops the task blocks
+     * until the stop ends, as the kernel's {@code utrace_stop} sleeps. A machine that answers
+     * true (one tracer thread running many tracees' hooks) gets its hooks back at once: after
+     * calling {@link TraceHooks#syscallEntry}, {@link TraceHooks#exit},
+     * {@link TraceHooks#finishVfork}, {@link TraceHooks#resume}, {@link TraceHooks#getSignal} or
+     * {@link TraceHooks#finishJobControlStop} it asks {@link TraceHooks#held}; if held, it keeps
+     * the task stopped and calls the same hook again, with the same arguments, once
+     * {@link #setUtraceStopped} reports false or SIGKILL is pending ({@link #fatalSignalPending}),
+     * and the hook goes on from where it stopped (its earlier result is to be ignored).
+     */
+    default boolean stopsWithoutParking() {
+        return false;
+    }
 }

@@ -36,6 +36,7 @@ abstract class SimFixture {
     void boot() {
         sim = new SimKernel(TraceHooks.NONE, programs);
         core = new UtraceCore(sim);
+        sim.setStopsHeldByMachine("machine".equals(System.getProperty("sim.stops"))); // see CoreOnSimFixture
         sim.setHooks(core.hooks());
         tracer = newTracer("passive", Settings.DEFAULT);
     }

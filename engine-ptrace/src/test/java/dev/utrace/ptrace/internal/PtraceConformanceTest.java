@@ -325,7 +325,7 @@ class PtraceConformanceTest extends PtraceFixture {
     @DisplayName("PEEKDATA/POKEDATA, PEEKUSER/POKEUSER of a register, bad offsets and addresses")
     void memoryAndUser() {
         int pid = spawn("memwriter", "100000");
-        await("running", () -> state(pid) == TaskState.RUNNING || state(pid) == TaskState.SLEEPING);
+        await("its page mapped (it printed a store)", () -> sim.console(pid).contains("wrote "));
         attachStopped(pid);
         long before = tracer.peek(pid, 0x10000008L);
         tracer.poke(pid, 0x10000020L, 0x1122334455667788L);

@@ -45,6 +45,7 @@ abstract class PtraceFixture {
     void boot() {
         sim = new SimKernel(TraceHooks.NONE, programs);
         core = new UtraceCore(sim);
+        sim.setStopsHeldByMachine("machine".equals(System.getProperty("sim.stops"))); // see CoreOnSimFixture
         sim.setHooks(core.hooks());
         ptrace = new PtraceService(core.facade("ptrace"), sim, sim); // the machine's debug slots too
         tracer = ptrace.open("test");

@@ -45,6 +45,7 @@ abstract class WatchFixture {
     void boot() {
         sim = new SimKernel(TraceHooks.NONE, programs);
         core = new UtraceCore(sim);
+        sim.setStopsHeldByMachine("machine".equals(System.getProperty("sim.stops"))); // see CoreOnSimFixture
         sim.setHooks(core.hooks());
         slots = new CountingSlots(sim);
         watch = new WatchpointsImpl(new AttachRecorder(core.facade(ENGINE), engines::add), slots);

@@ -6,7 +6,6 @@ import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
 import dev.utrace.spi.StepMode;
-import dev.utrace.spi.TraceHooks;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.LockSupport;
 
@@ -108,14 +107,13 @@ final class Cpu {
 
     /** {@code exit_to_user_mode_loop}; the step mode takes effect as the next instruction starts (EFLAGS.TF). */
     void returnToUser(SimTask t) {
-        TraceHooks h = k.hooks();
         while (true) {
             int w = t.work();
             if (t.fatal || (w & SimTask.W_SIGPENDING) != 0) {
                 k.delivery.doSignal(t);
             } else if ((w & SimTask.W_NOTIFY_RESUME) != 0) {
                 t.clearWork(SimTask.W_NOTIFY_RESUME);
-                h.resume(t);
+                k.resume(t);
             } else {
                 break;
             }

@@ -52,7 +52,7 @@ final class ExitPath {
         TraceHooks h = k.hooks();
         t.setState(TaskState.EXITING);
         ExitCode ec = new ExitCode(code);
-        h.exit(t, ec);
+        k.exit(t, ec);
         code = ec.get();
         HwSlots.exited(t);
         t.frames = null;

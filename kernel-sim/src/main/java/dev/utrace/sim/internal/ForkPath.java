@@ -77,7 +77,7 @@ final class ForkPath {
         k.hooks().clone(parent, flags, child);
         child.thread.start();
         if (vfork) {
-            k.hooks().finishVfork(parent);
+            k.finishVfork(parent);
             parent.waitFor(() -> child.vforkParent == null, false, 0, TaskState.SLEEPING);
         }
         return tid;

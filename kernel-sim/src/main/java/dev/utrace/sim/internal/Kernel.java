@@ -60,6 +60,78 @@ final class Kernel {
         return hooks;
     }
 
+    /**
+     * Whether this machine holds utrace stops itself ({@code TracedTask.stopsWithoutParking}):
+     * the core's hooks then return at once when they stop a task, and the task waits here, in the
+     * machine, and calls the hook again when released. Off by default (the core parks the task's
+     * thread); tests turn it on to run the core's other stop model on the whole machine.
+     */
+    volatile boolean holdsStops;
+
+    // The hooks that may stop the task, for both stop models: each calls the hook again after a
+    // stop the machine held, as long as the core says it is held (TraceHooks.held).
+
+    boolean syscallEntry(SimTask t) {
+        TraceHooks h = hooks;
+        boolean abort = h.syscallEntry(t);
+        while (holdsStops && h.held(t)) {
+            awaitRelease(t);
+            abort = h.syscallEntry(t);
+        }
+        return abort;
+    }
+
+    void exit(SimTask t, dev.utrace.api.task.ExitCode code) {
+        TraceHooks h = hooks;
+        h.exit(t, code);
+        while (holdsStops && h.held(t)) {
+            awaitRelease(t);
+            h.exit(t, code);
+        }
+    }
+
+    void finishVfork(SimTask t) {
+        TraceHooks h = hooks;
+        h.finishVfork(t);
+        while (holdsStops && h.held(t)) {
+            awaitRelease(t);
+            h.finishVfork(t);
+        }
+    }
+
+    void resume(SimTask t) {
+        TraceHooks h = hooks;
+        h.resume(t);
+        while (holdsStops && h.held(t)) {
+            awaitRelease(t);
+            h.resume(t);
+        }
+    }
+
+    int getSignal(SimTask t, dev.utrace.api.task.SignalInfo info, dev.utrace.api.task.SigAction ka) {
+        TraceHooks h = hooks;
+        int r = h.getSignal(t, info, ka);
+        while (holdsStops && h.held(t)) {
+            awaitRelease(t);
+            r = h.getSignal(t, info, ka);
+        }
+        return r;
+    }
+
+    void finishJobControlStop(SimTask t) {
+        TraceHooks h = hooks;
+        h.finishJobControlStop(t);
+        while (holdsStops && h.held(t)) {
+            awaitRelease(t);
+            h.finishJobControlStop(t);
+        }
+    }
+
+    /** Waits as TASK_TRACED does until the core releases the task or SIGKILL comes. */
+    private static void awaitRelease(SimTask t) {
+        t.waitFor(() -> !t.isUtraceStopped(), false, 0, t.rawState());
+    }
+
     void setHooks(TraceHooks h) {
         hooks = h;
     }

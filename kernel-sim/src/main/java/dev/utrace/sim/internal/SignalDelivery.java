@@ -83,7 +83,7 @@ final class SignalDelivery {
             // info is kept across rounds, as the kernel keeps its siginfo: after -1 it may hold
             // a signal an engine held with STOP|IGN, which a REPORT round re-injects (R-SIG-4).
             ka.copyFrom(new SigAction());
-            int r = h.getSignal(t, info, ka);
+            int r = k.getSignal(t, info, ka);
             if (r < 0) continue;
             int signr = r;
             SigAction act = ka;
@@ -179,7 +179,7 @@ final class SignalDelivery {
         } finally {
             k.lock.unlock();
         }
-        k.hooks().finishJobControlStop(t);
+        k.finishJobControlStop(t);
         return true;
     }
 

@@ -107,6 +107,15 @@ public final class SimKernel implements Machine, Processes, ProcessControl, Debu
         kernel.unsetHooks(hooks);
     }
 
+    /**
+     * Chooses the stop model (for tests): with {@code true} the machine holds utrace stops itself
+     * and the core's hooks never park a task's thread (the model of a machine whose tracer
+     * thread runs many tasks' hooks); with {@code false}, the default, the core parks it.
+     */
+    public void setStopsHeldByMachine(boolean held) {
+        kernel.holdsStops = held;
+    }
+
     /** Replaces the hooks tasks report to (for tests and embedders without OSGi). */
     public void setHooks(TraceHooks hooks) {
         kernel.setHooks(Objects.requireNonNull(hooks, "hooks (use TraceHooks.NONE for none)"));

@@ -222,6 +222,12 @@ final class SimTask implements TracedTask {
     @Override
     public void setUtraceStopped(boolean stopped) {
         utraceStopped = stopped;
+        if (!stopped && kernel.holdsStops) wake(); // the task waits in the machine (Kernel.awaitRelease)
+    }
+
+    @Override
+    public boolean stopsWithoutParking() {
+        return kernel.holdsStops;
     }
 
     boolean isUtraceStopped() {

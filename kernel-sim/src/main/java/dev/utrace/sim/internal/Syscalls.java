@@ -27,7 +27,7 @@ final class Syscalls {
         long[] r = t.regs;
         r[Reg.ORIG_RAX.ordinal()] = r[Reg.RAX.ordinal()];
         r[Reg.RAX.ordinal()] = -Errno.ENOSYS;
-        if (!k.hooks().syscallEntry(t)) {
+        if (!k.syscallEntry(t)) {
             int nr = (int) r[Reg.ORIG_RAX.ordinal()];
             r[Reg.RAX.ordinal()] = dispatch(t, nr);
             t.syscallJustReturned = nr != RT_SIGRETURN && nr != EXECVE;

@@ -185,6 +185,11 @@ class RecordingHooks implements TraceHooks {
     }
 
     @Override
+    public boolean held(TracedTask task) {
+        return false; // no stops: nothing is ever held
+    }
+
+    @Override
     public boolean wantsIgnoredSignals(TracedTask t) {
         return wantIgnored;
     }

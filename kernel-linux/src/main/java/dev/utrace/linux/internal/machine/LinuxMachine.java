@@ -353,6 +353,21 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         }
     }
 
+    /**
+     * Lets the pipes of a process that has ended reach end of file, so its console shows all it
+     * wrote (the last bytes may still be on their way when its exit is known); bounded, since a
+     * child it left running may hold the pipes open.
+     */
+    private static void drained(Output o) {
+        try {
+            o.closed().get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException stillOpen) {
+            // a child holds the pipes: show what came so far
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public String console(int pid) {
         LinuxTask t = tasks.get(pid);
@@ -363,6 +378,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
             Ended.Exit e = ended.get(pid);
             if (e == null) throw new ProcessException("no process with pid " + pid + " is alive or recently ended on this machine");
             o = e.console();
+            if (o != null) drained(o);
         }
         if (o == null) {
             throw new ProcessException("process " + pid + " was adopted, not started here: what it writes goes where it"
