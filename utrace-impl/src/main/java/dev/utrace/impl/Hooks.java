@@ -3,6 +3,7 @@ package dev.utrace.impl;
 import static dev.utrace.impl.Passes.callEngines;
 import static dev.utrace.impl.Passes.finishReport;
 import static dev.utrace.impl.Passes.finishResumeReport;
+import static dev.utrace.impl.Passes.resetIfNeeded;
 import static dev.utrace.impl.Passes.startReport;
 
 import dev.utrace.api.Event;
@@ -231,7 +232,13 @@ final class Hooks implements TraceHooks {
                         r.action(ResumeAction.REPORT);
                     }
                 }
-                case RESUME -> r.action(ResumeAction.RESUME);
+                case RESUME -> {
+                    // As utrace_resume: anything asked was already done by the signal pass, so
+                    // stepping is left as it is (a step it enabled after a stop stays on); only
+                    // engines detached meanwhile are dropped.
+                    resetIfNeeded(u, r);
+                    return;
+                }
                 default -> { // INTERRUPT, SINGLESTEP, BLOCKSTEP: no callbacks here
                     r.action(pending);
                     r.spurious = false;

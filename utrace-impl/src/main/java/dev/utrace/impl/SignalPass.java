@@ -47,11 +47,14 @@ final class SignalPass {
                 return -1;
             }
             if ((u.flags & Bits.QUIESCE) == 0) {
+                // Nobody to call: the pass only clears the pending report. It is still finished,
+                // as finish_resume_report does, so a step nobody asks for any more (its engine
+                // detached or revoked while the task was stopped) is turned off.
                 if (u.anyEngineHoldsStop()) { // OQ-4: keep the documented promise
                     r.action(ResumeAction.STOP);
                     r.spurious = false;
-                    if (finishResumeReport(u, r)) u.heldAt = UtraceTask.HeldAt.SIGNAL_REPORT;
                 }
+                if (finishResumeReport(u, r)) u.heldAt = UtraceTask.HeldAt.SIGNAL_REPORT;
                 return -1;
             }
             event = null;

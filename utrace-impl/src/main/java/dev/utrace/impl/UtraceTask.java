@@ -1,6 +1,7 @@
 package dev.utrace.impl;
 
 import dev.utrace.api.ResumeAction;
+import dev.utrace.spi.StepMode;
 import dev.utrace.spi.TracedTask;
 import java.util.ArrayList;
 import java.util.List;
@@ -277,6 +278,8 @@ final class UtraceTask {
             signalHandler = false;
         }
         if (stopped && (union & Bits.ENGINE_STOP) == 0) {
+            // utrace_reset: it just resumes, so make sure no single-step is left set.
+            if (resume == ResumeAction.RESUME) task.setStepping(StepMode.NONE);
             wakeUp();
         }
         flags = union;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.utrace.api.Engine;
 import dev.utrace.api.Event;
+import dev.utrace.api.Outcome;
 import dev.utrace.api.ResumeAction;
 import dev.utrace.api.SignalAction;
 import dev.utrace.api.SyscallAction;
@@ -15,9 +16,12 @@ import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** SINGLESTEP on a real thread: each instruction traps with SIGTRAP (TRAP_TRACE), which the stepping engine consumes. */
 class SingleStep_Test extends MachineFixture {
@@ -54,5 +58,42 @@ class SingleStep_Test extends MachineFixture {
         assertEquals(STEPS, rips.size(), rips::toString);
         assertTrue(codes.stream().allMatch(c -> c == Signals.TRAP_TRACE || c == 1), codes::toString); // TRAP_BRKPT after a syscall instruction
         assertEquals(STEPS, rips.stream().distinct().count(), () -> "one instruction each: " + rips);
+    }
+
+    @ParameterizedTest(name = "held by {0}")
+    @ValueSource(strings = {"INTERRUPT", "STOP"})
+    @DisplayName("R-CTL-SINGLESTEP: a step asked of a thread held in a stop (a signal REPORT after INTERRUPT, or a quiesce) traps at the next instruction")
+    void stepAfterAStop(String how) {
+        int pid = spawn("ticker", "20");
+        console(pid, "tick 2\n");
+        AtomicBoolean stepping = new AtomicBoolean();
+        Recorder stepper = new Recorder() {
+            @Override
+            public int reportSignal(int action, Engine engine, Task task, SignalInfo info, SigAction origKa, SigAction returnKa) {
+                if (origKa == null) {
+                    add(task, "report");
+                    return (action & SignalAction.MASK) | (stepping.get() ? ResumeAction.SINGLESTEP : ResumeAction.STOP).code();
+                }
+                add(task, "signal " + Signals.name(info.signo));
+                return SignalAction.IGN.with(ResumeAction.RESUME); // our trap: the program never sees it
+            }
+
+            @Override
+            public ResumeAction reportQuiesce(ResumeAction action, Engine engine, Task task, Event event) {
+                add(task, "quiesce");
+                return stepping.get() ? ResumeAction.SINGLESTEP : ResumeAction.STOP;
+            }
+        };
+        LinuxTask t = task(pid);
+        Engine e = attach(t, stepper, Event.mask(Event.QUIESCE) | Event.SIGNAL_ALL);
+        utrace.control(t, e, ResumeAction.valueOf(how));
+        await("held", t::isUtraceStopped);
+        assertEquals(List.of(pid + (how.equals("INTERRUPT") ? " report" : " quiesce")), stepper.all());
+        stepping.set(true);
+        utrace.control(t, e, ResumeAction.SINGLESTEP);
+        await("the step traps", () -> stepper.saw(pid + " signal SIGTRAP"));
+        assertEquals(Outcome.DONE, utrace.control(t, e, ResumeAction.DETACH));
+        machine.kill(pid, Signals.SIGKILL);
+        assertEquals(WaitStatus.signaled(Signals.SIGKILL, false), waitExit(pid));
     }
 }
