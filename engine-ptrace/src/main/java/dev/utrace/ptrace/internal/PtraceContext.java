@@ -59,6 +59,10 @@ final class PtraceContext {
     boolean vforkDonePending;
     /** PTRACE_DETACH from a signal-delivery stop: the REPORT callback delivers the signal and detaches. */
     boolean detaching;
+    /** PTRACE_ATTACH sent its SIGSTOP, whose signal-delivery stop has not come yet. */
+    boolean attachStopPending;
+    /** The signal held is that SIGSTOP of PTRACE_ATTACH: the tracer's, not the program's. */
+    boolean heldAttachStop;
 
     boolean dead;
     int exitStatus = -1;
@@ -97,8 +101,23 @@ final class PtraceContext {
      * or its single-step), still to be delivered as it stopped. Guarded by the session lock.
      */
     boolean holdsTracersTrap() {
-        return signalHeld && resumeSignal == Signals.SIGTRAP && siginfo != null && siginfo.signo == Signals.SIGTRAP
-                && (siginfo.code == Signals.TRAP_HWBKPT || siginfo.code == Signals.TRAP_TRACE);
+        if (!signalHeld || resumeSignal != Signals.SIGTRAP || siginfo == null || siginfo.signo != Signals.SIGTRAP) return false;
+        return siginfo.code == Signals.TRAP_HWBKPT || siginfo.code == Signals.TRAP_TRACE
+                || (siginfo.code == TRAP_BRKPT && resume == ResumeAction.SINGLESTEP);
+    }
+
+    /**
+     * SIGTRAP si_code of Linux's step over a syscall instruction on x86 (the kernel reports it at
+     * the syscall's exit as a breakpoint, not TRAP_TRACE): while the tracer steps, its own trap.
+     */
+    private static final int TRAP_BRKPT = 1;
+
+    /**
+     * Whether the signal held for the tracer is the SIGSTOP its PTRACE_ATTACH sent, still to be
+     * delivered as it stopped. Guarded by the session lock.
+     */
+    boolean holdsAttachStop() {
+        return signalHeld && heldAttachStop && resumeSignal == Signals.SIGSTOP;
     }
 
     @Override

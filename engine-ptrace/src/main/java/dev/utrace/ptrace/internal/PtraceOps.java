@@ -106,6 +106,8 @@ final class PtraceOps implements EngineOps {
             ctx.siginfo = info.copy();
             ctx.signalHeld = true;
             ctx.resumeSignal = info.signo;
+            ctx.heldAttachStop = ctx.attachStopPending && info.signo == Signals.SIGSTOP;
+            if (ctx.heldAttachStop) ctx.attachStopPending = false;
             s.recordStopLocked(ctx, stopStatus(info.signo & 0xff, 0));
         } finally {
             s.lock.unlock();
@@ -130,6 +132,7 @@ final class PtraceOps implements EngineOps {
             }
             if (!ctx.signalHeld) return passThrough | ctx.standing().code();
             ctx.signalHeld = false;
+            ctx.heldAttachStop = false;
             signr = ctx.resumeSignal;
             edited = ctx.siginfo;
             ctx.siginfo = null;

@@ -42,6 +42,10 @@ final class Session implements PtraceSession {
     private static final long PARK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int ATTACH_RETRIES = 2000;
     private static final long DELAYED_LEADER_POLL_MILLIS = 5;
+    /** How long an unload waits for tracees to deliver, in their REPORT callbacks, the signals they stopped with. */
+    private static final long UNLOAD_DELIVERY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long DELIVERY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
     final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -114,6 +118,12 @@ final class Session implements PtraceSession {
                 // stop first; the SIGSTOP below is a second stop, once a resume lets it dequeue it.
                 int sig = processes().groupStopSignal(task);
                 recordStop(ctx, PtraceOps.stopStatus(sig == 0 ? Signals.SIGSTOP : sig, 0));
+            }
+            lock.lock();
+            try {
+                ctx.attachStopPending = true;
+            } finally {
+                lock.unlock();
             }
             processes().signal(task, Signals.SIGSTOP);
         }
@@ -617,8 +627,10 @@ final class Session implements PtraceSession {
      * {@code ptrace_detach_task} (12.4): from a signal-delivery stop the tracee delivers
      * {@code signal} (-1: the one it stopped with) and detaches itself in its REPORT callback;
      * otherwise the signal is sent and the engine detached here.
+     *
+     * @return whether a REPORT callback is left to deliver a signal
      */
-    private void detachStopped(PtraceContext ctx, int signal) {
+    private boolean detachStopped(PtraceContext ctx, int signal) {
         service.debugRegisters().dropAll(ctx); // detach removes the tracer's watchpoints (R-HBP-2)
         service.debugRegisters().discardHits(ctx);
         boolean viaCallback;
@@ -639,7 +651,7 @@ final class Session implements PtraceSession {
         }
         Engine ref = unlist(ctx);
         ctx.link.unlink();
-        if (ref == null) return;
+        if (ref == null) return false;
         try {
             if (viaCallback) {
                 utrace().setEvents(ctx.task, ref, PtraceOps.events(ctx));
@@ -651,15 +663,20 @@ final class Session implements PtraceSession {
         } finally {
             ref.put();
         }
+        return viaCallback && signal != 0;
     }
 
     /**
      * The implicit detach of {@code exit_ptrace}: stopped or running, dead or alive. A stopped
      * tracee resumes with {@code signal}; -1 keeps the signal it stopped with, as Linux does,
      * except a trap the tracer itself caused (its watchpoint or its single-step): the program
-     * never asked for that one and would die of it, so it is dropped.
+     * never asked for that one and would die of it, so it is dropped. So is, when the engine is
+     * {@code unloading}, the SIGSTOP of the tracer's PTRACE_ATTACH, which an untraced program
+     * would never have got either.
+     *
+     * @return whether a REPORT callback is left to deliver a signal
      */
-    private void detachImplicitly(PtraceContext ctx, int signal) {
+    private boolean detachImplicitly(PtraceContext ctx, int signal, boolean unloading) {
         boolean dead;
         lock.lock();
         try {
@@ -679,7 +696,7 @@ final class Session implements PtraceSession {
         lock.lock();
         try {
             stoppedNow = ctx.stopped && !ctx.dead;
-            tracersTrap = ctx.holdsTracersTrap();
+            tracersTrap = ctx.holdsTracersTrap() || (unloading && ctx.holdsAttachStop());
             if (!stoppedNow && signal < 0 && ctx.signalHeld && !ctx.dead) {
                 // Resumed with a signal its REPORT pass has yet to deliver (a cont with a signal
                 // a moment ago): that pass delivers it and detaches, as from a stop. Detaching
@@ -695,30 +712,37 @@ final class Session implements PtraceSession {
             lock.unlock();
         }
         if (stoppedNow && parked(ctx)) {
-            detachStopped(ctx, signal < 0 && tracersTrap ? 0 : signal);
-            return;
+            return detachStopped(ctx, signal < 0 && tracersTrap ? 0 : signal);
         }
         Engine ref = unlist(ctx);
-        if (ref == null) return;
+        if (ref == null) return false;
         try {
             if (!viaCallback) utrace().control(ctx.task, ref, ResumeAction.DETACH);
             ctx.link.unlink(); // a zombie goes on to its real parent (or is reaped here)
         } finally {
             ref.put();
         }
+        return viaCallback;
     }
 
     @Override
     public void close() {
-        exit(-1);
+        exit(false);
     }
 
-    /** The engine is being unloaded: detach everything and resume stopped tracees with no signal. */
+    /**
+     * The engine is being unloaded: every tracee is detached and runs on as if it had never been
+     * traced. A stopped one resumes with the signal it stopped with (a signal the program was
+     * sent is not lost), but for the tracer's own (its traps, its attach's SIGSTOP). Returns
+     * once the REPORT callbacks that deliver those signals have run: after the unload the
+     * bundle's engines are revoked, and a callback that had not run by then never would, so its
+     * signal would be lost.
+     */
     void unload() {
-        exit(0);
+        exit(true);
     }
 
-    private void exit(int signal) {
+    private void exit(boolean unloading) {
         List<PtraceContext> all;
         lock.lock();
         try {
@@ -729,8 +753,37 @@ final class Session implements PtraceSession {
         } finally {
             lock.unlock();
         }
-        for (PtraceContext ctx : all) detachImplicitly(ctx, signal);
+        List<PtraceContext> delivering = new ArrayList<>();
+        for (PtraceContext ctx : all) {
+            if (detachImplicitly(ctx, -1, unloading)) delivering.add(ctx);
+        }
+        if (unloading) awaitDelivered(delivering);
         service.closed(this);
+    }
+
+    /** Waits (bounded) until each tracee's REPORT callback has taken the signal it is to deliver, or the tracee died. */
+    private void awaitDelivered(List<PtraceContext> delivering) {
+        long deadline = System.nanoTime() + UNLOAD_DELIVERY_WAIT_NANOS;
+        lock.lock();
+        try {
+            for (PtraceContext ctx : delivering) {
+                while (ctx.signalHeld && !ctx.dead) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        LOG.log(System.Logger.Level.WARNING, "unloading the ptrace engine: " + ctx.task.tid()
+                                + " did not deliver the signal " + Signals.name(ctx.resumeSignal) + " it stopped with within "
+                                + TimeUnit.NANOSECONDS.toSeconds(UNLOAD_DELIVERY_WAIT_NANOS) + " s (another engine holds it?);"
+                                + " it may never get it");
+                        break;
+                    }
+                    changed.awaitNanos(Math.min(left, DELIVERY_POLL_NANOS)); // the callback does not signal: poll
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the framework is being stopped hard: stop waiting
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void undo(PtraceContext ctx) {

@@ -81,6 +81,42 @@ class PtraceExecAndUnloadTest extends PtraceFixture {
         assertEquals(Signals.SIGTERM, exitOf(sleeping).word() & 0x7f);
     }
 
+    @Test
+    @DisplayName("Unload: a tracee held in a signal-delivery stop gets the signal it was sent (its handler runs), though the"
+            + " engines are revoked right after; one held in the SIGSTOP of the tracer's own PTRACE_ATTACH runs on without it")
+    void unloadDeliversTheProgramsSignalsNotTheTracers() {
+        program("usr1", """
+                # prints in its SIGUSR1 handler, then waits for more signals
+                    signal SIGUSR1, got
+                again:
+                    pause
+                    jmp again
+                got:
+                    print "got {rdi}\\n"
+                    sigreturn
+                """);
+        int signalled = spawn("usr1");
+        int attached = spawn("spin");
+        await("usr1 waits in pause", () -> state(signalled) == TaskState.SLEEPING);
+        tracer.seize(signalled, 0);
+        sim.kill(signalled, Signals.SIGUSR1);
+        assertStop(next(signalled), Kind.SIGNAL_STOP, Signals.SIGUSR1);
+        await("usr1 held in its signal-delivery stop", () -> state(signalled) == TaskState.TRACED);
+        attachStopped(attached);
+        assertEquals("", sim.console(signalled), "the handler has not run while the signal is held");
+
+        ptrace.deactivate();
+        ptraceFacade.revoke(); // what the core does next when the bundle goes: no callback of the engine after this
+
+        await("the held SIGUSR1's handler ran", () -> sim.console(signalled).equals("got 10\n"));
+        await("the tracee attached with SIGSTOP runs on", () -> state(attached) == TaskState.RUNNING);
+        assertEquals(2, ptrace.releases.get(), "one release per context");
+        sim.kill(signalled, Signals.SIGKILL);
+        sim.kill(attached, Signals.SIGKILL);
+        assertEquals(Signals.SIGKILL, exitOf(signalled).word() & 0x7f);
+        assertEquals(Signals.SIGKILL, exitOf(attached).word() & 0x7f);
+    }
+
     private static void assertUnloaded(Executable request) {
         PtraceException e = org.junit.jupiter.api.Assertions.assertThrows(PtraceException.class, request);
         assertEquals("ESRCH", e.errno());

@@ -38,6 +38,8 @@ abstract class PtraceFixture {
     Path programs;
     SimKernel sim;
     UtraceCore core;
+    /** The engine bundle's own facade: revoking it is what the core does when the bundle goes. */
+    dev.utrace.impl.UtraceFacade ptraceFacade;
     PtraceService ptrace;
     PtraceSession tracer;
 
@@ -47,7 +49,8 @@ abstract class PtraceFixture {
         core = new UtraceCore(sim);
         sim.setStopsHeldByMachine("machine".equals(System.getProperty("sim.stops"))); // see CoreOnSimFixture
         sim.setHooks(core.hooks());
-        ptrace = new PtraceService(core.facade("ptrace"), sim, sim); // the machine's debug slots too
+        ptraceFacade = core.facade("ptrace");
+        ptrace = new PtraceService(ptraceFacade, sim, sim); // the machine's debug slots too
         tracer = ptrace.open("test");
         program("spin", """
                 # Spins forever.
