@@ -30,6 +30,15 @@ public final class UtraceOptions {
         return jar("kernel-sim");
     }
 
+    /**
+     * The Linux machine instead of the simulated one: real processes through ptrace (the same
+     * services; the test JVM needs ptrace, root or CAP_SYS_PTRACE, and
+     * {@code --enable-native-access=ALL-UNNAMED}, which this module's surefire gives).
+     */
+    public static Option linuxMachine() {
+        return jar("kernel-linux");
+    }
+
     /** The Gogo runtime and its built-in commands: the {@code CommandProcessor} service, no console. */
     public static Option shell() {
         return composite(jar("gogo-runtime"), jar("gogo-command"));
