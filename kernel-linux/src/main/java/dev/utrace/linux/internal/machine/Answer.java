@@ -5,7 +5,7 @@ import dev.utrace.linux.internal.trace.Resume;
 import dev.utrace.spi.StepMode;
 
 /**
- * How the hook thread lets a stopped tracee go on: the restart request, the signal handed to
+ * How a task's hooks let a stopped tracee go on: the restart request, the signal handed to
  * the kernel (at a signal-delivery stop only), and the siginfo to give it, when it is not the one
  * the kernel already has.
  *

@@ -61,7 +61,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Real Linux processes as a machine: the {@link Machine} SPI for the utrace core (each traced
- * thread a {@link LinuxTask} whose hooks run on a hook thread of its own), and {@link Processes},
+ * thread a {@link LinuxTask} whose hooks run on the tracer thread, or on a hook thread of its own), and {@link Processes},
  * {@link ProcessControl} and {@link DebugSlots} for people and engines. One {@link Tracer} thread
  * owns every ptrace attachment. Under OSGi, Declarative Services creates it (only when the
  * framework was started with this bundle: {@code bin/run --machine linux}) and binds the core's
@@ -101,6 +101,8 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     private final int jvmPid = (int) ProcessHandle.current().pid();
     private volatile TraceHooks hooks;
     private volatile boolean closing;
+    /** Hooks run on the tracer thread (the default), or each task's on a thread of its own ({@code -Dutrace.linux.hooks=threads}). */
+    private final boolean hooksOnTracer = hooksOnTracerConfigured();
 
     /** For Declarative Services: no core until one is bound. */
     @Activate
@@ -158,6 +160,21 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         return hooks;
     }
 
+    /** Whether tasks' hooks run on the tracer thread, where a utrace stop holds the tracee without parking a thread. */
+    boolean hooksOnTracer() {
+        return hooksOnTracer;
+    }
+
+    private static boolean hooksOnTracerConfigured() {
+        String v = System.getProperty("utrace.linux.hooks", "tracer");
+        if (v.equals("threads")) return false;
+        if (!v.equals("tracer")) {
+            LOG.log(Level.WARNING, "utrace.linux.hooks={0} is not known; use tracer (the default) or threads; running hooks on the"
+                    + " tracer thread", v);
+        }
+        return true;
+    }
+
     /**
      * Lets every tracee go and ends the tracer thread. Hook threads held in a utrace stop are
      * released (the task looks killed to the core, which then reports nothing more of it).
@@ -173,7 +190,16 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
             killed(t);
         }
         tracer.close();
-        for (LinuxTask t : tasks.values()) t.runner.post(StopRecord.end(StopRecord.End.LET_GO, 0));
+        // The tracer thread has ended: what it did not end is let go here.
+        for (LinuxTask t : tasks.values()) {
+            StopRecord letGo = StopRecord.end(StopRecord.End.LET_GO, 0);
+            if (!hooksOnTracer) {
+                t.runner.post(letGo);
+                continue;
+            }
+            if (t.runner.holding()) t.runner.wokenFromHeld();
+            t.runner.ended(letGo);
+        }
     }
 
     boolean lettingGo() {
@@ -218,6 +244,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     @Override
     public int spawn(SpawnRequest request) {
         checkOpen();
+        notInCallback("starting " + request.program());
         SpawnSpec spec;
         try {
             spec = new SpawnSpec(request.program(), request.args(), null, null, request.workingDirectory(), endSpawnedOnClose);
@@ -253,6 +280,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     @Override
     public TaskInfo adopt(int pid) {
         checkOpen();
+        notInCallback("adopting process " + pid);
         LinuxTask known = tasks.get(pid);
         if (known != null && known.tid() == known.tgid()) return info(pid);
         if (known != null) {
@@ -468,7 +496,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         synchronized (t.lock) {
             if (!t.inJobctlStop) return;
             t.runner.leaveGroupStopAsked = true;
-            if (t.phase == LinuxTask.Phase.LISTENING) interrupt(t); // it traps again, and its hook thread lets it run
+            if (t.phase == LinuxTask.Phase.LISTENING) interrupt(t); // it traps again, and its hooks let it run
         }
     }
 
@@ -520,7 +548,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         return slots.threads(task);
     }
 
-    // ---- for the tracer side and the hook threads ----
+    // ---- for the tracer side and the task runners ----
 
     LinuxTask own(Task task) {
         Objects.requireNonNull(task, "task");
@@ -565,6 +593,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     void killed(LinuxTask t) {
         t.fatal = true;
         hooks.fatalSignal(t);
+        if (hooksOnTracer && !closing) released(t); // a hook holding it is called again: SIGKILL is never held
     }
 
     private void killedGroup(LinuxProcess p) {
@@ -576,6 +605,19 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     /** Queues {@code command} on the tracer thread; nothing happens once the tracer has ended. */
     private void onTracer(Callable<Object> command) {
         tracer.submit(command);
+    }
+
+    /** The core let {@code t} go from a utrace stop: a held hook goes on, on the tracer thread. */
+    void released(LinuxTask t) {
+        onTracer(() -> {
+            side.released(t);
+            return null;
+        });
+    }
+
+    /** Whether the caller is the tracer thread, which runs the hooks (and so engines' callbacks) by default. */
+    boolean onTracerThread() {
+        return tracer.onTracerThread();
     }
 
     void answer(LinuxTask t, StopRecord r, Answer a) {
@@ -598,6 +640,11 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
             side.applyDebug(t, true);
             return null;
         });
+    }
+
+    /** On the tracer thread: the slots of {@code t} written now if it is held, else before it runs again. */
+    void applyDebugRegistersNow(LinuxTask t) {
+        side.applyDebug(t, true);
     }
 
     void applyDebugRegistersLater(LinuxTask t) {
@@ -681,6 +728,14 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     }
 
     /** The future's value; its refusal as a {@link ProcessException} that says why. */
+    /** Refuses what the tracer thread would have to do while the caller, on it, waits (an engine's callback). */
+    private void notInCallback(String what) {
+        if (onTracerThread()) {
+            throw new ProcessException(what + " cannot be done in an engine's callback: on the Linux machine callbacks run on"
+                    + " the tracer thread, which would have to do it; do it from another thread");
+        }
+    }
+
     private static <T> T request(CompletableFuture<T> f, String what) {
         try {
             return f.get(REQUEST_SECONDS, TimeUnit.SECONDS);

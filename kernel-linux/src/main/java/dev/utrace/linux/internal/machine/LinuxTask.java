@@ -20,17 +20,17 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One traced Linux thread as the core sees it. Its hooks run on its own hook thread
- * ({@link TaskRunner}); the tracer thread owns the ptrace side ({@link #tracee}, {@link #seq},
- * {@link #held}, {@link #listening}).
+ * One traced Linux thread as the core sees it. Its hooks are run by its {@link TaskRunner} (on
+ * the tracer thread, or on a hook thread of its own); the tracer thread owns the ptrace side
+ * ({@link #tracee}, {@link #seq}, {@link #held}, {@link #listening}).
  *
  * <p><b>Registers.</b> They are fetched once per ptrace stop into {@link #current}'s record and
- * read and written there: in the task's own callbacks (on its hook thread), or while an engine
+ * read and written there: in the task's own callbacks (wherever its hooks run), or while an engine
  * holds it stopped (the tracee then sits in that ptrace stop, or listens in a group stop). A write
  * marks the record dirty and the tracer writes it back before the tracee runs. Outside those
  * there are no registers to read: {@link IllegalStateException}.
  *
- * <p><b>Who guards what.</b> {@link #lock} orders the hook thread's answer (the tracee runs
+ * <p><b>Who guards what.</b> {@link #lock} orders the hooks' answer (the tracee runs
  * again) against the kick of {@link #requestNotifyResume} and friends (a PTRACE_INTERRUPT for a
  * running tracee), so a request is never lost between them; and it guards {@link #phase},
  * {@link #kickSent} and {@link #link}. Register writes and the change of {@link #current}
@@ -91,12 +91,12 @@ final class LinuxTask implements TracedTask {
     // ---- tracer thread only ----
     Tracee tracee;
     long seq;
-    /** The stop handed to the hook thread and not answered yet; null while it runs or listens. */
+    /** The stop being handled on a hook thread, or held by a hook, and not answered yet; null while it runs or listens. */
     StopRecord held;
     /** The group stop it listens in, or null. */
     StopRecord listening;
 
-    // ---- hook thread only ----
+    // ---- the thread running its hooks only ----
     /** The last syscall entered (its number, and its flags for a clone), for the events inside it. */
     long lastSyscall = -1;
     long cloneFlags;
@@ -106,6 +106,9 @@ final class LinuxTask implements TracedTask {
     /** A handler's signal was handed over with a single-step: the next stop is the handler's entry. */
     boolean expectHandlerEntry;
     final SignalState signals = new SignalState();
+    /** The delivery loop's signal and action, kept across a getSignal that left the task held. */
+    final SignalInfo loopInfo = new SignalInfo();
+    final SigAction loopAction = new SigAction();
 
     LinuxTask(LinuxMachine machine, LinuxProcess process, int tid, boolean cloneChild) {
         this.machine = machine;
@@ -309,9 +312,17 @@ final class LinuxTask implements TracedTask {
         }
     }
 
+    /** With hooks on the tracer thread, the end of a utrace stop calls the held hook again there. */
     @Override
     public void setUtraceStopped(boolean stopped) {
+        boolean was = utraceStopped;
         utraceStopped = stopped;
+        if (was && !stopped && machine.hooksOnTracer()) machine.released(this);
+    }
+
+    @Override
+    public boolean stopsWithoutParking() {
+        return machine.hooksOnTracer();
     }
 
     boolean isUtraceStopped() {

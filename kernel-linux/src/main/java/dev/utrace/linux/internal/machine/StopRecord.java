@@ -4,8 +4,8 @@ import dev.utrace.api.task.SignalInfo;
 import dev.utrace.linux.internal.trace.StopKind;
 
 /**
- * One ptrace stop of a task, copied on the tracer thread for the task's hook thread: what the
- * stop is, and the registers fetched once at it (PTRACE_GETREGS). The hook thread and engines
+ * One ptrace stop of a task, copied on the tracer thread for the task's hooks: what the
+ * stop is, and the registers fetched once at it (PTRACE_GETREGS). The hooks and engines
  * read and write {@link #regs}; a write marks it {@link #regsDirty}, and the tracer writes the
  * registers back (PTRACE_SETREGS) before it restarts the tracee. Also the "end" of a task
  * ({@link #ended}), which is no ptrace stop.

@@ -122,6 +122,11 @@ public final class Tracer implements AutoCloseable {
         }
     }
 
+    /** Whether the calling thread is the tracer thread (where listeners and commands run). */
+    public boolean onTracerThread() {
+        return loop.onThread();
+    }
+
     /**
      * Runs {@code command} on the tracer thread, between two stops, where tracees can be used.
      * From the tracer thread itself it runs after the current listener call.
