@@ -17,8 +17,11 @@ import dev.utrace.spi.StepMode;
 record Answer(Resume how, int signal, SignalInfo info, byte[] raw) {
     /** Run on as the task's step mode says, stopping at syscalls. */
     static Answer run(LinuxTask t) {
-        return new Answer(t.stepMode == StepMode.NONE ? Resume.SYSCALL : Resume.SINGLESTEP, 0, null, null);
+        return t.stepMode == StepMode.NONE ? SYSCALL : SINGLESTEP;
     }
+
+    private static final Answer SYSCALL = new Answer(Resume.SYSCALL, 0, null, null);
+    private static final Answer SINGLESTEP = new Answer(Resume.SINGLESTEP, 0, null, null);
 
     /** Stay in the group stop, told when it ends. */
     static final Answer LISTEN = new Answer(Resume.LISTEN, 0, null, null);

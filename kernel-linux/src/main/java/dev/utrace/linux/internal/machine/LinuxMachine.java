@@ -615,6 +615,26 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         });
     }
 
+    /**
+     * Fetches the registers of stop {@code r} of {@code t}: on the tracer thread at once, from
+     * another thread (while an engine holds the task) through it.
+     */
+    void loadRegisters(LinuxTask t, StopRecord r) {
+        if (r.loaded) return;
+        if (onTracerThread()) {
+            side.load(t, r);
+            return;
+        }
+        try {
+            request(tracer.submit(() -> {
+                side.load(t, r);
+                return null;
+            }), "reading the registers of " + t);
+        } catch (ProcessException e) {
+            throw new IllegalStateException("the registers of " + t + " cannot be read now: " + e.getMessage(), e);
+        }
+    }
+
     /** Whether the caller is the tracer thread, which runs the hooks (and so engines' callbacks) by default. */
     boolean onTracerThread() {
         return tracer.onTracerThread();

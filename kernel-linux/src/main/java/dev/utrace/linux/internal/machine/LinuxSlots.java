@@ -220,6 +220,7 @@ final class LinuxSlots implements DebugSlots {
      */
     static void apply(LinuxTask t, Tracee tracee) {
         DebugState d = t.debug;
+        if (!d.dirty) return; // the common case, at every stop: nothing to write, nothing allocated (dirty is volatile)
         long[] addresses = new long[SLOTS];
         long dr7;
         CompletableFuture<Void> done;

@@ -91,6 +91,10 @@ final class LinuxTask implements TracedTask {
     // ---- tracer thread only ----
     Tracee tracee;
     long seq;
+    /** The two stop records reused in turn (hooks on the tracer thread). */
+    final StopRecord[] records = {new StopRecord(0, null), new StopRecord(0, null)};
+    /** The orig_rax its last syscall entry went on with, or {@code TracerSide.NOT_ENTERED}. */
+    long enteredAs = TracerSide.NOT_ENTERED;
     /** The stop being handled on a hook thread, or held by a hook, and not answered yet; null while it runs or listens. */
     StopRecord held;
     /** The group stop it listens in, or null. */
@@ -163,21 +167,26 @@ final class LinuxTask implements TracedTask {
 
     @Override
     public long register(Reg reg) {
-        StopRecord r = checkAccess("reading " + reg);
+        StopRecord r = checkAccess("reading ", reg);
         if (reg.isDebug()) return debug.read(reg);
-        return r.regs[reg.ordinal()];
+        int i = reg.ordinal();
+        if (!r.has(i)) machine.loadRegisters(this, r);
+        return r.regs[i];
     }
 
     @Override
     public void setRegister(Reg reg, long value) {
-        checkAccess("writing " + reg);
+        StopRecord checked = checkAccess("writing ", reg);
         if (reg.isDebug()) {
             debug.write(reg, value); // DR6 only: DR0-DR3 and DR7 belong to the slots' owners
             return;
         }
+        // All of them first: PTRACE_SETREGS writes them all. Not under the monitor: another thread waits for the tracer here.
+        if (!checked.loaded) machine.loadRegisters(this, checked);
         synchronized (regs) {
             StopRecord r = current;
             if (r == null) throw notNow("writing " + reg);
+            if (!r.loaded) throw notNow("writing " + reg); // a new stop came meanwhile (SIGKILL)
             r.regs[reg.ordinal()] = value;
             r.regsDirty = true;
         }
@@ -188,6 +197,7 @@ final class LinuxTask implements TracedTask {
         synchronized (regs) {
             if (before != null && before.regsDirty && before != r) {
                 System.arraycopy(before.regs, 0, r.regs, 0, StopRecord.REGS);
+                r.loaded = true;
                 r.regsDirty = true;
             }
             current = r;
@@ -204,7 +214,7 @@ final class LinuxTask implements TracedTask {
     @Override
     public long readMemory(long address, int length) {
         checkLength(length);
-        checkAccess("reading memory");
+        checkAccess("reading memory", null);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(8, 8);
             long n = new ProcessMemory(arena).read(tid, address, buf.asSlice(0, length));
@@ -218,7 +228,7 @@ final class LinuxTask implements TracedTask {
     @Override
     public void writeMemory(long address, int length, long value) {
         checkLength(length);
-        checkAccess("writing memory");
+        checkAccess("writing memory", null);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(8, 8);
             buf.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, value);
@@ -246,11 +256,14 @@ final class LinuxTask implements TracedTask {
         }
     }
 
-    /** The stop whose registers may be used now by the calling thread; throws outside a safe point. */
-    private StopRecord checkAccess(String what) {
+    /**
+     * The stop whose registers may be used now by the calling thread; throws outside a safe point.
+     * The message is made only then ({@code what}, and {@code reg} if any): reads are per stop.
+     */
+    private StopRecord checkAccess(String what, Reg reg) {
         StopRecord r = current;
         if (r != null && (runner.isCurrentThread() || utraceStopped)) return r;
-        throw notNow(what);
+        throw notNow(reg == null ? what : what + reg);
     }
 
     private IllegalStateException notNow(String what) {

@@ -74,6 +74,7 @@ final class SignalState {
 
     /** The held signals no round took (they are blocked), for the kernel to keep pending. */
     List<SignalInfo> drainRequeued() {
+        if (requeued.isEmpty()) return List.of();
         List<SignalInfo> out = new ArrayList<>(requeued);
         requeued.clear();
         return out;

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
 import dev.utrace.linux.internal.sys.DebugRegs;
@@ -38,6 +39,9 @@ import java.util.Map;
  */
 final class TracerSide implements TraceeListener {
     private static final System.Logger LOG = System.getLogger(TracerSide.class.getName());
+
+    /** {@link LinuxTask#enteredAs} when the last stop was no syscall entry. */
+    static final long NOT_ENTERED = Long.MIN_VALUE;
 
     private final LinuxMachine machine;
     private final Map<Tracee, LinuxTask> byTracee = new IdentityHashMap<>();
@@ -90,7 +94,7 @@ final class TracerSide implements TraceeListener {
             machine.killed(t);
             if (machine.hooksOnTracer()) t.runner.wokenFromHeld();
         }
-        StopRecord r = new StopRecord(++t.seq, stop.kind());
+        StopRecord r = record(t, stop.kind());
         r.first = first;
         try {
             fill(t, tracee, stop, r);
@@ -146,16 +150,39 @@ final class TracerSide implements TraceeListener {
         return t;
     }
 
+    /** The record for a new stop of {@code t}: the one of its two that is not current (hooks on the tracer thread), else a new one. */
+    private StopRecord record(LinuxTask t, StopKind kind) {
+        long seq = ++t.seq;
+        if (!machine.hooksOnTracer()) return new StopRecord(seq, kind);
+        StopRecord[] rs = t.records;
+        return (rs[0] != t.current ? rs[0] : rs[1]).reuse(seq, kind);
+    }
+
+    /** Syscall stops take their registers from the syscall info, and fetch the rest if asked ({@link #load}). */
     private void fill(LinuxTask t, Tracee tracee, Stop stop, StopRecord r) {
-        tracee.getRegs(regs);
-        MemorySegment seg = regs.segment();
-        for (int i = 0; i < StopRecord.REGS; i++) r.regs[i] = seg.get(JAVA_LONG, i * 8L);
+        boolean lazy = machine.hooksOnTracer()
+                && (stop.kind() == StopKind.SYSCALL_ENTRY || stop.kind() == StopKind.SYSCALL_EXIT);
+        if (!lazy) load(tracee, r);
         switch (stop.kind()) {
             case SYSCALL_ENTRY -> {
                 r.syscall = stop.syscall();
                 for (int i = 0; i < 6; i++) r.args[i] = stop.arg(i);
+                if (lazy) {
+                    r.set(Reg.ORIG_RAX, r.syscall);
+                    for (int i = 0; i < 6; i++) r.set(Reg.SYSCALL_ARGS[i], r.args[i]);
+                    r.set(Reg.RIP, stop.instructionPointer());
+                    r.set(Reg.RSP, stop.stackPointer());
+                }
             }
-            case SYSCALL_EXIT -> r.returnValue = stop.returnValue();
+            case SYSCALL_EXIT -> {
+                r.returnValue = stop.returnValue();
+                if (lazy) {
+                    r.set(Reg.RAX, r.returnValue);
+                    r.set(Reg.RIP, stop.instructionPointer());
+                    r.set(Reg.RSP, stop.stackPointer());
+                    if (t.enteredAs != NOT_ENTERED) r.set(Reg.ORIG_RAX, t.enteredAs);
+                }
+            }
             case SIGNAL -> {
                 r.signal = stop.signal();
                 tracee.getSigInfo(siginfo);
@@ -177,13 +204,29 @@ final class TracerSide implements TraceeListener {
         }
     }
 
+    /** Fetches every register of the stop (PTRACE_GETREGS). */
+    private void load(Tracee tracee, StopRecord r) {
+        tracee.getRegs(regs);
+        MemorySegment seg = regs.segment();
+        for (int i = 0; i < StopRecord.REGS; i++) r.regs[i] = seg.get(JAVA_LONG, i * 8L);
+        r.loaded = true;
+    }
+
+    /** The registers of {@code r}, the stop {@code t} is in, fetched if they were not (tracer thread). */
+    void load(LinuxTask t, StopRecord r) {
+        if (r.loaded) return;
+        Tracee tracee = t.tracee;
+        if (tracee == null || t.current != r) throw new IllegalStateException(t + " is no longer in the stop whose registers were asked for");
+        load(tracee, r);
+    }
+
     /** A SIGTRAP: DR6 says which debug slots fired (it is read at every SIGTRAP, for the DR6 register too). */
     private void trap(LinuxTask t, Tracee tracee, StopRecord r) {
         long dr6 = tracee.peekUser(DebugRegs.DR6);
         t.debug.dr6 = dr6;
         if (r.info.code != Signals.TRAP_HWBKPT || DebugRegs.firedSlots(dr6) == 0) return;
         int tid = tracee.tid();
-        boolean hit = LinuxSlots.trap(t, dr6, r.regs[dev.utrace.api.task.Reg.RIP.ordinal()], (address, length) -> {
+        boolean hit = LinuxSlots.trap(t, dr6, r.regs[Reg.RIP.ordinal()], (address, length) -> {
             try {
                 memory.read(tid, address, word);
                 long v = word.get(JAVA_LONG, 0);
@@ -285,6 +328,8 @@ final class TracerSide implements TraceeListener {
 
     /** What goes with the answer before the tracee runs: registers, DR6 and slots written, the siginfo set. */
     private void prepare(LinuxTask t, Tracee tracee, StopRecord r, Answer a) {
+        // What orig_rax the syscall exit stop will have (the syscall info at exit does not say).
+        t.enteredAs = r.kind == StopKind.SYSCALL_ENTRY ? r.regs[Reg.ORIG_RAX.ordinal()] : NOT_ENTERED;
         if (r.regsDirty) {
             MemorySegment seg = regs.segment();
             for (int i = 0; i < StopRecord.REGS; i++) seg.set(JAVA_LONG, i * 8L, r.regs[i]);

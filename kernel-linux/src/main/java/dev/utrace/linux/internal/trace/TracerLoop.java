@@ -194,15 +194,20 @@ final class TracerLoop {
         if (sig == SYSCALL_STOP) {
             request(t, Ptrace.GET_SYSCALL_INFO, SyscallInfo.SIZE, syscallInfo.address());
             int op = SyscallInfo.op(syscallInfo);
+            long ip = SyscallInfo.instructionPointer(syscallInfo), sp = SyscallInfo.stackPointer(syscallInfo);
             if (op == SyscallInfo.OP_EXIT) {
                 stop.reset(StopKind.SYSCALL_EXIT);
                 stop.returnValue = SyscallInfo.rval(syscallInfo);
                 stop.isError = SyscallInfo.isError(syscallInfo);
+                stop.instructionPointer = ip;
+                stop.stackPointer = sp;
             } else {
                 stop.reset(op == SyscallInfo.OP_SECCOMP ? StopKind.SECCOMP : StopKind.SYSCALL_ENTRY);
                 stop.syscall = SyscallInfo.nr(syscallInfo);
                 long[] args = stop.argsArray();
                 for (int i = 0; i < 6; i++) args[i] = SyscallInfo.arg(syscallInfo, i);
+                stop.instructionPointer = ip;
+                stop.stackPointer = sp;
             }
             return;
         }
