@@ -103,6 +103,8 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     private volatile boolean closing;
     /** Hooks run on the tracer thread (the default), or each task's on a thread of its own ({@code -Dutrace.linux.hooks=threads}). */
     private final boolean hooksOnTracer = hooksOnTracerConfigured();
+    /** Tells of callbacks that hold the tracer thread (hooks on the tracer thread only). */
+    private final StallWatch stallWatch = hooksOnTracer ? new StallWatch() : null;
 
     /** For Declarative Services: no core until one is bound. */
     @Activate
@@ -131,6 +133,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         try {
             this.tracer = Tracer.start(new Tracer.Options("utrace-linux", cpu, Duration.ofSeconds(10)));
         } catch (LinuxException e) {
+            if (stallWatch != null) stallWatch.close();
             throw new IllegalStateException("real processes cannot be traced here: " + e.getMessage(), e);
         }
     }
@@ -158,6 +161,10 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
 
     TraceHooks hooks() {
         return hooks;
+    }
+
+    StallWatch stallWatch() {
+        return stallWatch;
     }
 
     /** Whether tasks' hooks run on the tracer thread, where a utrace stop holds the tracee without parking a thread. */
@@ -190,6 +197,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
             killed(t);
         }
         tracer.close();
+        if (stallWatch != null) stallWatch.close();
         // The tracer thread has ended: what it did not end is let go here.
         for (LinuxTask t : tasks.values()) {
             StopRecord letGo = StopRecord.end(StopRecord.End.LET_GO, 0);

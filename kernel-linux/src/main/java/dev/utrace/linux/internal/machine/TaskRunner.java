@@ -146,7 +146,7 @@ final class TaskRunner implements Runnable {
             }
             return a == HELD ? HELD : finish(r, a);
         } finally {
-            handlingOn = was;
+            leave(was);
         }
     }
 
@@ -180,7 +180,7 @@ final class TaskRunner implements Runnable {
             }
             return a == HELD ? HELD : finish(r, a);
         } finally {
-            handlingOn = was;
+            leave(was);
         }
     }
 
@@ -195,7 +195,15 @@ final class TaskRunner implements Runnable {
     private Thread enter() {
         Thread was = handlingOn;
         handlingOn = Thread.currentThread();
+        StallWatch w = t.machine.stallWatch();
+        if (w != null) w.begin(t);
         return was;
+    }
+
+    private void leave(Thread was) {
+        handlingOn = was;
+        StallWatch w = t.machine.stallWatch();
+        if (w != null) w.end();
     }
 
     private static Answer plain(StopRecord r) {
@@ -547,7 +555,7 @@ final class TaskRunner implements Runnable {
         try {
             end(r);
         } finally {
-            handlingOn = was;
+            leave(was);
             t.deathReported.complete(null);
         }
     }

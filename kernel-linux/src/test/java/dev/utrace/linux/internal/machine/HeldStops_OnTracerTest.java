@@ -2,6 +2,7 @@ package dev.utrace.linux.internal.machine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.utrace.api.Engine;
 import dev.utrace.api.EngineOps;
@@ -97,5 +98,36 @@ class HeldStops_OnTracerTest extends MachineFixture {
         } else {
             assertTrue(why != null && why.startsWith("started "), "on hook threads a callback may start a process: " + why);
         }
+    }
+
+    /** Blocks in its first getppid entry for longer than the stall threshold. */
+    static final class BlocksOnce implements EngineOps {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public int reportSyscallEntry(int action, Engine engine, Task task) {
+            if (task.register(Reg.ORIG_RAX) == SYS_GETPPID && calls.getAndIncrement() == 0) {
+                try {
+                    Thread.sleep(StallWatch.THRESHOLD_NANOS / 1_000_000 + 600);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return (action & SyscallAction.MASK) | ResumeAction.RESUME.code();
+        }
+    }
+
+    @Test
+    @DisplayName("A callback that blocks the tracer thread is reported, naming the task and the engine's code, and the task"
+            + " goes on when it returns")
+    void blockingCallbackIsReported() {
+        assumeTrue(machine.hooksOnTracer(), "on hook threads a blocking callback holds up its own task only");
+        int pid = spawnStopped("getppid_loop", "3");
+        attach(task(pid), new BlocksOnce(), Event.SYSCALL_ENTRY.bit());
+        cont(pid);
+        assertEquals(WaitStatus.exited(0), waitExit(pid));
+        String report = machine.stallWatch().lastReport;
+        assertTrue(report != null && report.contains("task " + pid) && report.contains("BlocksOnce.reportSyscallEntry")
+                && report.contains("utrace.linux.hooks=threads"), report);
     }
 }
