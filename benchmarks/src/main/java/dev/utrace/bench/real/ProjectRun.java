@@ -52,6 +52,8 @@ public final class ProjectRun {
     private static final long SAMPLE_MILLIS = 100;
     /** The watch of the three-engine run: an aligned word no workload maps (a debug register takes any user address). */
     static final long WATCHED_ADDRESS = 0x10000;
+    /** Ended traces the passive tracer keeps, so that its statistics count every process of a run. */
+    private static final int KEEP_ENDED = 100_000;
 
     /** What traces the program. */
     enum Mode {
@@ -146,7 +148,9 @@ public final class ProjectRun {
             WatchpointsImpl watch = null;
             SessionDriver driver = null;
             if (mode == Mode.ONE || mode == Mode.THREE) {
-                passive = new PassiveTracerImpl(core.facade("passive"), machine, Map.of());
+                // keepEnded: the storm's 500 children must all stay in the statistics the run is checked by
+                // (the tracer keeps 256 ended traces by default).
+                passive = new PassiveTracerImpl(core.facade("passive"), machine, Map.of("keepEnded", KEEP_ENDED));
                 passive.trace(pid, Set.of(Kind.SYSCALLS), true);
             }
             if (mode == Mode.THREE) {
