@@ -80,7 +80,7 @@
  * detached and the task and the other engines go on.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.utrace.api;
 
 import org.osgi.annotation.bundle.Export;
