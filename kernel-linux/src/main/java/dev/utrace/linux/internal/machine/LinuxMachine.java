@@ -247,7 +247,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         notInCallback("starting " + request.program());
         SpawnSpec spec;
         try {
-            spec = new SpawnSpec(request.program(), request.args(), null, null, request.workingDirectory(), endSpawnedOnClose);
+            spec = new SpawnSpec(request.program(), request.args(), null, null, request.workingDirectory(), endSpawnedOnClose, null);
             if (request.environment() != null) spec = spec.withEnv(request.environment());
         } catch (IllegalArgumentException e) {
             throw new ProcessException("cannot run " + request.program() + ": " + e.getMessage());
