@@ -95,11 +95,14 @@ public interface Utrace {
      * pass of R-SYS-2 tests it again); at exit, the number of the syscall that ran.
      *
      * <p><b>A change while the task is in a syscall.</b> Entry and exit are separate reports,
-     * each tested against the set in force when it is made: a syscall the set gains between its
-     * entry and its exit has its exit reported without its entry; one the set loses, its entry
-     * without its exit (as with {@code setEvents} and the syscall events). From the engine's own
-     * callbacks a change takes effect at once: made in {@code reportQuiesce} it decides the
-     * report that follows it (R-EVT-4).
+     * each tested against the set in force when it is made: a syscall the set loses between its
+     * entry and its exit has its entry reported without its exit; one it gains may have its exit
+     * reported without its entry (it has on the simulated machine; on a machine that did not stop
+     * the task at that syscall's entry at all, such as Linux under a filter, it has neither). So
+     * an engine that changes its set while the task runs must accept an entry or an exit alone,
+     * as with {@code setEvents} and the syscall events. From the engine's own callbacks a change
+     * takes effect at once: made in {@code reportQuiesce} it decides the report that follows it
+     * (R-EVT-4).
      *
      * <p><b>The machine.</b> The core gives the machine the union of the sets of the task's
      * engines that want syscall events, so a machine that can stop a task in the kernel only at
