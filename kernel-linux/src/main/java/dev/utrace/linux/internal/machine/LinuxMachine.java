@@ -1,5 +1,6 @@
 package dev.utrace.linux.internal.machine;
 
+import dev.utrace.api.SyscallSet;
 import dev.utrace.api.hw.Access;
 import dev.utrace.api.hw.DebugSlots;
 import dev.utrace.api.hw.SlotInfo;
@@ -10,6 +11,7 @@ import dev.utrace.api.proc.ProcessException;
 import dev.utrace.api.proc.Processes;
 import dev.utrace.api.proc.ProgramInfo;
 import dev.utrace.api.proc.SpawnRequest;
+import dev.utrace.api.proc.SyscallStops;
 import dev.utrace.api.proc.TaskInfo;
 import dev.utrace.api.proc.TraceLink;
 import dev.utrace.api.proc.WaitStatus;
@@ -81,6 +83,12 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     public static final long UNKNOWN_HANDLER = -1;
     private static final System.Logger LOG = System.getLogger(LinuxMachine.class.getName());
     private static final long REQUEST_SECONDS = 30;
+    /**
+     * The syscalls a filtered program stops at whatever engines want: those this machine keeps its
+     * own books with at their entry ({@code TaskRunner}: clone's flags, exec's path, whether a
+     * thread's exit is its own). Each comes once per thread or exec, never in a loop.
+     */
+    static final SyscallSet OWN_SYSCALLS = SyscallSet.of(56, 57, 58, 59, 60, 231, 322, 435); // clone fork vfork execve exit exit_group execveat clone3
 
     /** Configuration (PID {@value #PID}). */
     @ObjectClassDefinition(name = "utrace Linux machine", description = "Real processes traced through ptrace")
@@ -255,7 +263,8 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         notInCallback("starting " + request.program());
         SpawnSpec spec;
         try {
-            spec = new SpawnSpec(request.program(), request.args(), null, null, request.workingDirectory(), endSpawnedOnClose);
+            spec = new SpawnSpec(request.program(), request.args(), null, null, request.workingDirectory(), endSpawnedOnClose, null);
+            if (!request.syscalls().isAll()) spec = spec.withSyscalls(request.syscalls().union(OWN_SYSCALLS));
             if (request.environment() != null) spec = spec.withEnv(request.environment());
         } catch (IllegalArgumentException e) {
             throw new ProcessException("cannot run " + request.program() + ": " + e.getMessage());
@@ -432,6 +441,52 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     @Override
     public String syscallName(int number) {
         return SyscallNames.name(number);
+    }
+
+    /**
+     * {@link SyscallStops.Mode#FILTERED} for a thread of a program spawned with syscalls
+     * ({@link SpawnRequest#syscalls()}) whose engines want none outside its filter;
+     * {@link SyscallStops.Mode#EVERY_BEYOND_FILTER} when they do; EVERY without a filter. The
+     * filter shown has the syscalls asked for and those the machine stops at for itself.
+     */
+    @Override
+    public SyscallStops syscallStops(int tid) {
+        LinuxTask t = live(tid);
+        Callable<SyscallStops> ask = () -> {
+            dev.utrace.linux.internal.trace.Tracee tr = t.tracee;
+            if (tr == null) throw new ProcessException("task " + tid + " has ended (or was let go); it stops nowhere any more");
+            SyscallSet filter = tr.filter();
+            if (filter == null) return SyscallStops.EVERY;
+            return new SyscallStops(tr.stopsAtEverySyscall() ? SyscallStops.Mode.EVERY_BEYOND_FILTER
+                    : SyscallStops.Mode.FILTERED, filter);
+        };
+        if (onTracerThread()) {
+            try {
+                return ask.call();
+            } catch (ProcessException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return request(tracer.submit(ask), "asking where task " + tid + " stops");
+    }
+
+    /** The ptrace stops of every tracee so far (the tracer's count), for tests and measurements. */
+    long stops() {
+        return request(tracer.stats(), "counting stops").stops();
+    }
+
+    /** The core says what {@code t}'s engines want now: the tracee stops accordingly, on the tracer thread. */
+    void syscallsWanted(LinuxTask t) {
+        if (onTracerThread()) {
+            t.applyWantedSyscalls();
+        } else {
+            onTracer(() -> {
+                t.applyWantedSyscalls();
+                return null;
+            });
+        }
     }
 
     // ---- ProcessControl ----
@@ -769,6 +824,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
             return f.get(REQUEST_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            if (c instanceof ProcessException pe) throw pe;
             if (c instanceof LinuxException le) throw new ProcessException(le.getMessage(), le);
             throw new ProcessException(what + " failed: " + c, c);
         } catch (TimeoutException e) {

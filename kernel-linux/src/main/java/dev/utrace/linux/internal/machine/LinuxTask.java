@@ -1,5 +1,6 @@
 package dev.utrace.linux.internal.machine;
 
+import dev.utrace.api.SyscallSet;
 import dev.utrace.api.proc.TraceLink;
 import dev.utrace.api.task.MemoryFault;
 import dev.utrace.api.task.Reg;
@@ -336,6 +337,21 @@ final class LinuxTask implements TracedTask {
     @Override
     public boolean stopsWithoutParking() {
         return machine.hooksOnTracer();
+    }
+
+    /** The syscalls its engines want now (the core's union); the tracer thread makes the tracee stop at them. */
+    private volatile SyscallSet wantedSyscalls = SyscallSet.NONE;
+
+    @Override
+    public void syscallsWanted(SyscallSet union) {
+        wantedSyscalls = union;
+        machine.syscallsWanted(this);
+    }
+
+    /** Tracer thread: under a filter, stops at every syscall while they want one outside it. */
+    void applyWantedSyscalls() {
+        Tracee tr = tracee;
+        if (tr != null) tr.wantSyscalls(wantedSyscalls);
     }
 
     boolean isUtraceStopped() {
