@@ -810,7 +810,6 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         if (closing) throw new ProcessException("the Linux machine is shut down; start a new one");
     }
 
-    /** The future's value; its refusal as a {@link ProcessException} that says why. */
     /** Refuses what the tracer thread would have to do while the caller, on it, waits (an engine's callback). */
     private void notInCallback(String what) {
         if (onTracerThread()) {
@@ -819,6 +818,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         }
     }
 
+    /** The future's value; its refusal as a {@link ProcessException} that says why. */
     private static <T> T request(CompletableFuture<T> f, String what) {
         try {
             return f.get(REQUEST_SECONDS, TimeUnit.SECONDS);
