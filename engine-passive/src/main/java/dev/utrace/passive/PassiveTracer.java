@@ -1,5 +1,6 @@
 package dev.utrace.passive;
 
+import dev.utrace.api.SyscallSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +29,18 @@ public interface PassiveTracer {
      *         it is a kernel thread, it is exiting, or {@code events} is empty
      */
     TraceInfo trace(int pid, Set<Kind> events, Boolean follow);
+
+    /**
+     * As {@link #trace(int, Set, Boolean)}, recording only the syscalls in {@code syscalls}, as
+     * {@code strace -e trace=} does: the engine wants no others ({@code Utrace.setSyscalls}), so a
+     * task spawned for them ({@code SpawnRequest.withSyscalls}) is not even stopped at the rest.
+     * Followed threads and children get the same set.
+     *
+     * @param syscalls the syscalls to record, or {@code SyscallSet.ALL}
+     * @throws IllegalArgumentException as {@link #trace(int, Set, Boolean)}, and if {@code syscalls}
+     *         is not ALL while syscalls are not among the events
+     */
+    TraceInfo trace(int pid, Set<Kind> events, Boolean follow, SyscallSet syscalls);
 
     /**
      * Stops tracing task {@code pid} (Model A: a {@code MATCH_OPS} lookup and a {@code DETACH};

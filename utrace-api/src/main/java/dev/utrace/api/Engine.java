@@ -41,6 +41,9 @@ public interface Engine {
     /** The current event mask as set by {@link Utrace#setEvents} (0 once fully detached). */
     long events();
 
+    /** The syscalls it wants reported, as set by {@link Utrace#setSyscalls}; {@link SyscallSet#ALL} until then. */
+    SyscallSet syscalls();
+
     /** Where the engine is in its life; a snapshot. */
     EngineState state();
 

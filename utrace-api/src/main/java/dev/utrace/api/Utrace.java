@@ -77,6 +77,63 @@ public interface Utrace {
     Outcome setEvents(int pid, Engine engine, long events);
 
     /**
+     * Sets which syscalls {@code engine} wants reported, as {@code strace -e trace=} does. A new
+     * engine's set is {@link SyscallSet#ALL}, which reports as before there were sets.
+     *
+     * <p><b>What a set does.</b> It narrows {@link Event#SYSCALL_ENTRY} and
+     * {@link Event#SYSCALL_EXIT}, and nothing else: at a syscall outside its set an engine is
+     * treated, in that report, as if those two events were not in its mask, so it gets no
+     * {@code reportSyscallEntry}/{@code reportSyscallExit} for it. The set matters only while the
+     * mask has a syscall event ({@link #setEvents} still decides that). A syscall outside the set
+     * of every engine of the task that wants the event is not reported at all: there is no
+     * reporting pass, so no {@code reportQuiesce} either, and the task does not stop there. A
+     * syscall some engine wants is reported as ever: an engine with {@link Event#QUIESCE} whose
+     * own set leaves it out still gets {@code reportQuiesce(SYSCALL_ENTRY)} (R-EVT-5).
+     *
+     * <p><b>Which number is tested.</b> The syscall's number when its report begins: at entry,
+     * the number the task entered with, before any engine of the pass changes it (the repeated
+     * pass of R-SYS-2 tests it again); at exit, the number of the syscall that ran.
+     *
+     * <p><b>A change while the task is in a syscall.</b> Entry and exit are separate reports,
+     * each tested against the set in force when it is made: a syscall the set loses between its
+     * entry and its exit has its entry reported without its exit; one it gains may have its exit
+     * reported without its entry (it has on the simulated machine; on a machine that did not stop
+     * the task at that syscall's entry at all, such as Linux under a filter, it has neither). So
+     * an engine that changes its set while the task runs must accept an entry or an exit alone,
+     * as with {@code setEvents} and the syscall events. From the engine's own callbacks a change
+     * takes effect at once: made in {@code reportQuiesce} it decides the report that follows it
+     * (R-EVT-4).
+     *
+     * <p><b>The machine.</b> The core gives the machine the union of the sets of the task's
+     * engines that want syscall events, so a machine that can stop a task in the kernel only at
+     * chosen syscalls (the Linux machine, for a program spawned with a filter:
+     * {@code Processes.syscallStops}) stops it at no other. Such a filter cannot be widened: a set
+     * that goes beyond it makes the machine stop that task at every syscall from then on (and the
+     * core reports only those in the sets). A task that is running at that moment is interrupted
+     * to switch, so a syscall it enters before the interrupt takes hold (microseconds) is not
+     * reported; to miss none, change the set while your engine holds the task stopped
+     * ({@code control(STOP)}, or a callback that returned STOP): the change is then in force
+     * before the task runs again.
+     *
+     * @param syscalls the new set, not null
+     * @return <ul>
+     *         <li>{@link Outcome#DONE}: if the task was stopped, every report from now on follows
+     *         the new set; if it was running, no report of a syscall the set lost can start any
+     *         more, and a syscall it gained is reported from the task's next syscall on (but see
+     *         the machine above).
+     *         <li>{@link Outcome#IN_PROGRESS}: syscalls were removed while a callback to this
+     *         engine may be running on the running task, so a report of a removed syscall may
+     *         still be in progress; call {@link #barrier} before relying on the new set (as
+     *         R-SET-5). Never returned when only adding, nor to the engine's own callbacks.
+     *         <li>{@link Outcome#GONE}: the engine is detached or the reap has begun (as R-SET-2).
+     *         </ul>
+     */
+    Outcome setSyscalls(Task task, Engine engine, SyscallSet syscalls);
+
+    /** As {@link #setSyscalls(Task, Engine, SyscallSet)} by thread id; {@link Outcome#GONE} for an unknown pid. */
+    Outcome setSyscalls(int pid, Engine engine, SyscallSet syscalls);
+
+    /**
      * Tells the task what to do ({@code utrace_control}).
      *
      * <ul>

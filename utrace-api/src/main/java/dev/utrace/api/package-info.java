@@ -32,6 +32,16 @@
  * REAP (R-EVT-ORD-3), and {@code reportReap} always comes after {@code reportDeath} has
  * returned (R-REAP-1).
  *
+ * <h2>Syscall sets</h2>
+ * Syscall reports are costly on a real machine (two stops in the kernel per syscall), so an
+ * engine can say which syscalls it wants, as {@code strace -e trace=} does:
+ * {@link dev.utrace.api.Utrace#setSyscalls} with a {@link dev.utrace.api.SyscallSet} (every
+ * syscall by default). It narrows {@code SYSCALL_ENTRY} and {@code SYSCALL_EXIT} only; a syscall
+ * that no engine of the task wants is not reported at all, and a machine that can filter in the
+ * kernel does not even stop the task there (the core tells it the union of the sets; a program
+ * spawned with {@code SpawnRequest.withSyscalls} runs under such a filter, and
+ * {@code Processes.syscallStops} says where a task stops).
+ *
  * <h2>Stopping safely</h2>
  * Return {@link dev.utrace.api.ResumeAction#STOP} from a callback, or call
  * {@code control(STOP)}, to hold the task. Most stops happen at the next resume point, so
@@ -80,7 +90,7 @@
  * detached and the task and the other engines go on.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.utrace.api;
 
 import org.osgi.annotation.bundle.Export;

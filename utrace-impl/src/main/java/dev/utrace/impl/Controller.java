@@ -11,6 +11,7 @@ import dev.utrace.api.Event;
 import dev.utrace.api.Examination;
 import dev.utrace.api.Outcome;
 import dev.utrace.api.ResumeAction;
+import dev.utrace.api.SyscallSet;
 import dev.utrace.api.task.Task;
 import dev.utrace.spi.Machine;
 import dev.utrace.spi.TracedTask;
@@ -137,11 +138,12 @@ final class Controller {
         Outcome locked = lockFor(e);
         if (locked != null) return locked;
         try {
-            long old = e.flags & ~Bits.ENGINE_STOP;
+            long old = e.flags & ~Bits.PRIVATE;
             boolean exited = u.task.state().hasExited();
             if (((old & ~events) & Bits.DEATH_EVENTS) != 0 && u.death) return Outcome.ALREADY;
             if (((events & ~old) & Bits.DEATH_EVENTS) != 0 && exited) return Outcome.ALREADY;
-            e.flags = events | (e.flags & Bits.ENGINE_STOP);
+            e.flags = events | (e.flags & Bits.PRIVATE);
+            if ((events & ~old & Event.SYSCALL) != 0) u.widenSyscalls(e); // narrowed by a reset, as the flags
             long add = events;
             if (exited && (u.flags & Bits.DEATH_EVENTS) == 0) {
                 // The death report is over and the flags were narrowed to REAP: putting DEATH or
@@ -156,6 +158,39 @@ final class Controller {
             }
             if ((old & ~events) != 0 && !u.isCurrent() && !u.stopped && !exited && u.reporting == e) {
                 return Outcome.IN_PROGRESS; // R-SET-5
+            }
+            return Outcome.DONE;
+        } finally {
+            u.lock.unlock();
+        }
+    }
+
+    // ---- syscall sets ---------------------------------------------------------------------
+
+    /**
+     * The engine's syscall set: written before the flags bit that makes passes look at it, the
+     * unions recomputed at once (so the machine learns of a narrowing too); IN_PROGRESS as
+     * R-SET-5 when syscalls were removed while a callback of the engine may run.
+     */
+    Outcome setSyscalls(Task task, Engine engine, SyscallSet syscalls) {
+        Objects.requireNonNull(syscalls, "syscalls (SyscallSet.ALL for every syscall)");
+        UtraceEngine e = engine(task, engine);
+        UtraceTask u = e.task;
+        Outcome locked = lockFor(e);
+        if (locked != null) return locked;
+        try {
+            SyscallSet old = e.syscalls;
+            e.syscalls = syscalls;
+            if (syscalls.isAll()) {
+                e.flags &= ~Bits.SYSCALL_FILTER;
+            } else {
+                e.flags |= Bits.SYSCALL_FILTER;
+                u.flags |= Bits.SYSCALL_FILTER; // cleared by a reset once no engine has a set
+            }
+            u.recomputeSyscalls();
+            if (!syscalls.containsAll(old) && !u.isCurrent() && !u.stopped && !u.task.state().hasExited()
+                    && u.reporting == e) {
+                return Outcome.IN_PROGRESS;
             }
             return Outcome.DONE;
         } finally {

@@ -9,6 +9,8 @@ import static dev.utrace.impl.Passes.startReport;
 import dev.utrace.api.Event;
 import dev.utrace.api.ResumeAction;
 import dev.utrace.api.SyscallAction;
+import dev.utrace.api.SyscallSet;
+import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.CloneFlags;
 import dev.utrace.api.task.ExecInfo;
 import dev.utrace.api.task.ExitCode;
@@ -38,11 +40,30 @@ final class Hooks implements TraceHooks {
 
     // ---- syscalls ----------------------------------------------------------------------
 
+    /**
+     * The number of the syscall {@code t} is at, for the engines' syscall sets: {@link Report#UNREAD}
+     * while no engine of the task has a set (the task's flags say so: then nothing is read), and
+     * {@link #NOT_WANTED} if no engine wants it ({@code wanted}, the union of the sets).
+     */
+    private static long syscallNumber(UtraceTask u, TracedTask t, long flags, SyscallSet wanted) {
+        if ((flags & Bits.SYSCALL_FILTER) == 0) return Report.UNREAD;
+        long nr = t.register(Reg.ORIG_RAX);
+        return wanted.contains(nr) ? nr : NOT_WANTED;
+    }
+
+    private static final long NOT_WANTED = Long.MIN_VALUE + 2;
+
     @Override
     public boolean syscallEntry(TracedTask t) {
         UtraceTask u = utraceOf(t);
         boolean continuing = u != null && u.heldAt == HeldAt.SYSCALL_ENTRY;
-        if (!continuing && !wants(u, Event.SYSCALL_ENTRY.bit())) return false;
+        long nr = Report.UNREAD;
+        if (!continuing) {
+            long f = u == null ? 0 : u.flags;
+            if ((f & Event.SYSCALL_ENTRY.bit()) == 0) return false;
+            nr = syscallNumber(u, t, f, u.entrySyscalls);
+            if (nr == NOT_WANTED) return false; // no engine wants this one: no pass (Utrace.setSyscalls)
+        }
         long prev = enter(u);
         try {
             Report r = u.report;
@@ -51,6 +72,7 @@ final class Hooks implements TraceHooks {
             } else {
                 r.init();
                 r.syscallResumed = 0;
+                r.syscallNr = nr;
             }
             for (;;) {
                 if (!continuing) {
@@ -73,6 +95,7 @@ final class Hooks implements TraceHooks {
                 int result = r.result;
                 r.init().result = result;
                 r.syscallResumed = SyscallAction.RESUMED;
+                r.syscallNr = (u.flags & Bits.SYSCALL_FILTER) == 0 ? Report.UNREAD : t.register(Reg.ORIG_RAX); // tested again
             }
             return SyscallAction.of(r.result) == SyscallAction.ABORT;
         } finally {
@@ -83,8 +106,13 @@ final class Hooks implements TraceHooks {
     @Override
     public void syscallExit(TracedTask t) {
         UtraceTask u = utraceOf(t);
-        if (!wants(u, Event.SYSCALL_EXIT.bit())) return;
-        report(u, u.report.init(), Event.SYSCALL_EXIT, EventCalls.SYSCALL_EXIT);
+        long f = u == null ? 0 : u.flags;
+        if ((f & Event.SYSCALL_EXIT.bit()) == 0) return;
+        long nr = syscallNumber(u, t, f, u.exitSyscalls);
+        if (nr == NOT_WANTED) return; // no engine wants this one: no pass (Utrace.setSyscalls)
+        Report r = u.report.init();
+        r.syscallNr = nr;
+        report(u, r, Event.SYSCALL_EXIT, EventCalls.SYSCALL_EXIT);
     }
 
     // ---- clone, exec, exit, death, reap -------------------------------------------------

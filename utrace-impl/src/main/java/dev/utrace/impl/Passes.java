@@ -75,7 +75,8 @@ final class Passes {
     /**
      * {@code start_callback}: announces the engine as reporting, then reads its flags before
      * its ops (R-CTL-4), makes its quiesce call (R-EVT-ORD-2), re-reads the flags (R-EVT-4),
-     * and forces STOP into the action while it holds a stop (R-ACT-5).
+     * and forces STOP into the action while it holds a stop (R-ACT-5). At a syscall, an engine
+     * whose syscall set leaves the syscall out does not want the event ({@code Utrace.setSyscalls}).
      *
      * @param event the event, or null for a resume-point report
      * @return the ops to call the event's callback on, or null if there is none to make
@@ -109,12 +110,24 @@ final class Passes {
         if ((want & Bits.ENGINE_STOP) != 0) {
             r.action(ResumeAction.STOP);
         }
-        if (event != null && (want & event.bit()) != 0) {
+        if (event != null && (want & event.bit()) != 0 && ((want & Bits.SYSCALL_FILTER) == 0 || wantsSyscall(u, r, e))) {
             r.spurious = false;
             return ops;
         }
         u.clearReporting();
         return null;
+    }
+
+    /**
+     * Whether {@code e}'s syscall set has the pass's syscall. Read after {@code e}'s flags showed
+     * it has a set: the set was written before that bit. A pass that began before any engine had
+     * a set has not read the number yet: it reads it now.
+     */
+    private static boolean wantsSyscall(UtraceTask u, Report r, UtraceEngine e) {
+        long nr = r.syscallNr;
+        if (nr == Report.NOT_SYSCALL) return true;
+        if (nr == Report.UNREAD) nr = r.syscallNr = u.task.register(dev.utrace.api.task.Reg.ORIG_RAX);
+        return e.syscalls.contains(nr);
     }
 
     /**

@@ -26,6 +26,13 @@ final class Report {
 
     // The event's arguments, for EventCalls. Set by the hook that carries them; the reference
     // ones are cleared after their pass (they are rare events), the others are left as they are.
+    /** {@link #syscallNr} of a pass that is not for a syscall. */
+    static final long NOT_SYSCALL = Long.MIN_VALUE;
+    /** {@link #syscallNr} of a syscall pass whose number was not read: no engine had a syscall set when it began. */
+    static final long UNREAD = Long.MIN_VALUE + 1;
+
+    /** The syscall number engines' syscall sets are tested against, or {@link #NOT_SYSCALL}, {@link #UNREAD}. */
+    long syscallNr;
     /** {@code UTRACE_SYSCALL_RESUMED} when the syscall-entry pass repeats (R-SYS-2), else 0. */
     int syscallResumed;
     long cloneFlags;
@@ -53,6 +60,7 @@ final class Report {
         result = 0;
         detaches = false;
         spurious = true;
+        syscallNr = NOT_SYSCALL;
         return this;
     }
 

@@ -4,6 +4,7 @@ import dev.utrace.api.Engine;
 import dev.utrace.api.EngineInfo;
 import dev.utrace.api.EngineOps;
 import dev.utrace.api.EngineState;
+import dev.utrace.api.SyscallSet;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -16,8 +17,10 @@ import java.lang.invoke.VarHandle;
  * <li>{@code ops}: volatile; changed only under the task's lock: real ops, then
  * {@link DetachedOps#INSTANCE} when marked detached, then {@code null} when fully detached
  * (R-DATA-2). Read without the lock by reporting passes, <em>after</em> {@code flags}.
- * <li>{@code flags}: volatile; the event mask plus {@link Bits#ENGINE_STOP}; written only
- * under the task's lock, read without it.
+ * <li>{@code flags}: volatile; the event mask plus {@link Bits#ENGINE_STOP} and
+ * {@link Bits#SYSCALL_FILTER}; written only under the task's lock, read without it.
+ * <li>{@code syscalls}: volatile; the syscall set; written only under the task's lock, always
+ * before the {@code SYSCALL_FILTER} bit that tells a pass to look at it.
  * <li>{@code releaseOps}: the ops captured at attach whose {@code release} runs once; taken
  * with an atomic swap by whoever runs it first (last put, or revocation of the owner).
  * <li>{@code data}: written at attach; cleared only after {@code release} ran at revocation.
@@ -45,6 +48,7 @@ final class UtraceEngine implements Engine {
 
     volatile EngineOps ops;
     volatile long flags;
+    volatile SyscallSet syscalls = SyscallSet.ALL;
     private volatile Object data;
     @SuppressWarnings("unused") // accessed through REFS
     private volatile int refs;
@@ -126,7 +130,12 @@ final class UtraceEngine implements Engine {
 
     @Override
     public long events() {
-        return flags & ~Bits.ENGINE_STOP;
+        return flags & ~Bits.PRIVATE;
+    }
+
+    @Override
+    public SyscallSet syscalls() {
+        return syscalls;
     }
 
     @Override
@@ -156,7 +165,7 @@ final class UtraceEngine implements Engine {
     }
 
     EngineInfo info() {
-        return new EngineInfo(owner.name(), opsType, events(), refCount(), state(), holdsStop());
+        return new EngineInfo(owner.name(), opsType, events(), refCount(), state(), holdsStop(), syscalls);
     }
 
     @Override

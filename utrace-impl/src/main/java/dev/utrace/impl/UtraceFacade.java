@@ -7,6 +7,7 @@ import dev.utrace.api.EngineOps;
 import dev.utrace.api.Examination;
 import dev.utrace.api.Outcome;
 import dev.utrace.api.ResumeAction;
+import dev.utrace.api.SyscallSet;
 import dev.utrace.api.Utrace;
 import dev.utrace.api.task.Task;
 import dev.utrace.spi.TracedTask;
@@ -50,6 +51,17 @@ public final class UtraceFacade implements Utrace {
     public Outcome setEvents(int pid, Engine engine, long events) {
         TracedTask t = core.findTask(pid);
         return t == null ? Outcome.GONE : core.setEvents(t, engine, events);
+    }
+
+    @Override
+    public Outcome setSyscalls(Task task, Engine engine, SyscallSet syscalls) {
+        return core.setSyscalls(task, engine, syscalls);
+    }
+
+    @Override
+    public Outcome setSyscalls(int pid, Engine engine, SyscallSet syscalls) {
+        TracedTask t = core.findTask(pid);
+        return t == null ? Outcome.GONE : core.setSyscalls(t, engine, syscalls);
     }
 
     @Override

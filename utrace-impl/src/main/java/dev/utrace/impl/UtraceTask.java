@@ -1,6 +1,8 @@
 package dev.utrace.impl;
 
+import dev.utrace.api.Event;
 import dev.utrace.api.ResumeAction;
+import dev.utrace.api.SyscallSet;
 import dev.utrace.spi.StepMode;
 import dev.utrace.spi.TracedTask;
 import java.util.ArrayList;
@@ -22,7 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code stopped}, {@code stopGeneration}, {@code stoppedThread}: read by the tracee's fast
  * paths without the lock (hence volatile), written only under it.
  * <li>writes of {@code flags} (the task's union mask, {@code utrace_flags}) and of every
- * engine's {@code ops} and {@code flags}.
+ * engine's {@code ops}, {@code flags} and {@code syscalls}.
+ * <li>writes of {@code entrySyscalls} and {@code exitSyscalls} (the unions of the syscall sets of
+ * the engines that want each event; read by the hooks without the lock), and
+ * {@code toldMachine}, the union of both last given to the machine.
  * </ul>
  * Not guarded: {@code reporting} (volatile, written only by the thread running a pass or a
  * reap teardown; ordered against engine state with full fences, R-CTL-4) and
@@ -45,6 +50,14 @@ final class UtraceTask {
     volatile boolean pendingAttach;
 
     volatile long flags;
+    /**
+     * The union of the syscall sets of the engines wanting SYSCALL_ENTRY (resp. SYSCALL_EXIT):
+     * widened at once, narrowed by setSyscalls and by resets, as {@code flags} is. Looked at only
+     * while {@code flags} has {@link Bits#SYSCALL_FILTER}.
+     */
+    volatile SyscallSet entrySyscalls = SyscallSet.NONE;
+    volatile SyscallSet exitSyscalls = SyscallSet.NONE;
+    private SyscallSet toldMachine = SyscallSet.NONE;
     volatile ResumeAction resume = ResumeAction.RESUME;
     volatile boolean death;
     volatile boolean reap;
@@ -218,6 +231,47 @@ final class UtraceTask {
         }
     }
 
+    // ---- syscall sets --------------------------------------------------------------------
+
+    /** {@code e} may have begun to want syscall events, or wants more syscalls: the unions take its set in. */
+    void widenSyscalls(UtraceEngine e) {
+        assert lock.isHeldByCurrentThread();
+        long f = e.flags;
+        SyscallSet s = e.syscalls;
+        if ((f & Event.SYSCALL_ENTRY.bit()) != 0) entrySyscalls = entrySyscalls.union(s);
+        if ((f & Event.SYSCALL_EXIT.bit()) != 0) exitSyscalls = exitSyscalls.union(s);
+        tellMachine();
+    }
+
+    /** The unions anew, from the engines not detached (setSyscalls may have narrowed one). */
+    void recomputeSyscalls() {
+        assert lock.isHeldByCurrentThread();
+        SyscallSet entry = SyscallSet.NONE;
+        SyscallSet exit = SyscallSet.NONE;
+        for (UtraceEngine e : allEngines()) {
+            if (!e.isAttachedOps()) continue;
+            long f = e.flags;
+            if ((f & Event.SYSCALL_ENTRY.bit()) != 0) entry = entry.union(e.syscalls);
+            if ((f & Event.SYSCALL_EXIT.bit()) != 0) exit = exit.union(e.syscalls);
+        }
+        setSyscallUnions(entry, exit);
+    }
+
+    private void setSyscallUnions(SyscallSet entry, SyscallSet exit) {
+        if (!entry.equals(entrySyscalls)) entrySyscalls = entry;
+        if (!exit.equals(exitSyscalls)) exitSyscalls = exit;
+        tellMachine();
+    }
+
+    /** The machine learns the union of both when it changed (under the lock, so in order). */
+    private void tellMachine() {
+        SyscallSet wanted = entrySyscalls.union(exitSyscalls);
+        if (!wanted.equals(toldMachine)) {
+            toldMachine = wanted;
+            task.syscallsWanted(wanted);
+        }
+    }
+
     /** Lowers {@code resume} and asks the machine for the matching resume-point work. */
     void requestResume(ResumeAction action) {
         assert lock.isHeldByCurrentThread();
@@ -247,15 +301,21 @@ final class UtraceTask {
         UtraceEngine[] old = attached;
         long union = 0;
         int kept = 0;
+        SyscallSet entry = SyscallSet.NONE;
+        SyscallSet exit = SyscallSet.NONE;
         for (UtraceEngine e : old) {
             if (e.ops == DetachedOps.INSTANCE || e.ops == null) {
                 if (detached == null) detached = new ArrayList<>(2);
                 detached.add(e);
             } else {
-                union |= e.flags | Bits.REAP;
+                long f = e.flags;
+                union |= f | Bits.REAP;
                 kept++;
+                if ((f & Event.SYSCALL_ENTRY.bit()) != 0) entry = entry.union(e.syscalls);
+                if ((f & Event.SYSCALL_EXIT.bit()) != 0) exit = exit.union(e.syscalls);
             }
         }
+        setSyscallUnions(entry, exit);
         if (detached != null) {
             UtraceEngine[] now = kept == 0 ? NONE : new UtraceEngine[kept];
             int i = 0;

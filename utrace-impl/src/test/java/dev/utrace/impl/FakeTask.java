@@ -1,5 +1,6 @@
 package dev.utrace.impl;
 
+import dev.utrace.api.SyscallSet;
 import dev.utrace.api.task.MemoryFault;
 import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.SigAction;
@@ -91,6 +92,11 @@ final class FakeTask implements TracedTask {
     @Override public void signalWakeUp() { signalCheck = true; signalWakeUps++; }
     @Override public void setUtraceStopped(boolean stopped) { utraceStopped = stopped; }
     @Override public void setStepping(StepMode mode) { stepping = mode; }
+
+    /** What the core said the engines want, in order ({@link TracedTask#syscallsWanted}). */
+    final java.util.List<SyscallSet> syscallsWanted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override public void syscallsWanted(SyscallSet union) { syscallsWanted.add(union); }
 
     @Override
     public synchronized int dequeueSignal(SignalInfo into) {

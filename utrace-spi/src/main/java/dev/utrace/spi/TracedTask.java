@@ -1,5 +1,6 @@
 package dev.utrace.spi;
 
+import dev.utrace.api.SyscallSet;
 import dev.utrace.api.task.SigAction;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Task;
@@ -108,5 +109,22 @@ public interface TracedTask extends Task {
      */
     default boolean stopsWithoutParking() {
         return false;
+    }
+
+    /**
+     * The syscalls the task's engines want reported now: the union of the sets
+     * ({@code Utrace.setSyscalls}) of its engines that want {@code SYSCALL_ENTRY} or
+     * {@code SYSCALL_EXIT}; {@link SyscallSet#NONE} when none does. The core calls this whenever
+     * it changes (widened at once by setSyscalls and by setEvents that adds a syscall event;
+     * narrowed at once by setSyscalls, and for detaches and cleared events when the core next
+     * recomputes its masks), under its per-task lock, so it must only record or signal (see
+     * Re-entry above). Until the first call, no syscall is wanted.
+     *
+     * <p>Whatever the machine makes of it, the core tests each syscall against the engines' sets
+     * itself; a machine that stops a task at every syscall can ignore this (the default). One that
+     * stops it in the kernel only at chosen syscalls must stop it at least at these, from the next
+     * syscall it enters, interrupting it if it runs.
+     */
+    default void syscallsWanted(SyscallSet union) {
     }
 }

@@ -7,6 +7,7 @@ import dev.utrace.api.EngineOps;
 import dev.utrace.api.Event;
 import dev.utrace.api.Outcome;
 import dev.utrace.api.ResumeAction;
+import dev.utrace.api.SyscallSet;
 import dev.utrace.api.Utrace;
 import dev.utrace.api.task.ExecInfo;
 import dev.utrace.api.task.ExitCode;
@@ -133,21 +134,31 @@ public final class PassiveTracerImpl implements PassiveTracer {
 
     @Override
     public TraceInfo trace(int pid, Set<Kind> events, Boolean follow) {
+        return trace(pid, events, follow, SyscallSet.ALL);
+    }
+
+    @Override
+    public TraceInfo trace(int pid, Set<Kind> events, Boolean follow, SyscallSet syscalls) {
+        java.util.Objects.requireNonNull(syscalls, "syscalls (SyscallSet.ALL for every syscall)");
         Settings s = settings;
         Set<Kind> kinds = events != null ? events : s.events();
         if (kinds.isEmpty()) throw new IllegalArgumentException("no events given");
+        if (!syscalls.isAll() && !kinds.contains(Kind.SYSCALLS)) {
+            throw new IllegalArgumentException("syscalls to record were given, but syscalls are not among the events ("
+                    + Kind.format(kinds) + "); add syscalls to the events");
+        }
         boolean f = follow != null ? follow : s.follow();
         Task t = utrace.task(pid);
         if (t == null) throw new IllegalArgumentException("no task with pid " + pid + "; ps lists them");
         TaskTrace tr = new TaskTrace(t.tid(), t.tgid(), t.comm(), kinds, f, s.ringSize(), mask(kinds, f),
                 processes::syscallName);
-        String error = start(t, tr);
+        String error = start(t, tr, syscalls);
         if (error != null) throw new IllegalArgumentException(error);
         return tr.info();
     }
 
-    /** Attaches {@code tr} to {@code t} (Model A: put the reference at once); null or why not. */
-    private String start(Task t, TaskTrace tr) {
+    /** Attaches {@code tr} to {@code t} recording {@code syscalls} (Model A: put the reference at once); null or why not. */
+    private String start(Task t, TaskTrace tr, SyscallSet syscalls) {
         AttachResult r = utrace.attach(t, AttachFlags.CREATE | AttachFlags.EXCLUSIVE | AttachFlags.MATCH_OPS, ops, tr);
         if (!r.ok()) {
             return switch (r.outcome()) {
@@ -160,7 +171,8 @@ public final class PassiveTracerImpl implements PassiveTracer {
         Engine e = r.engine();
         TaskTrace old = active.put(tr.tid, tr);
         if (old != null && old != tr) retire(old, "replaced"); // a tid's earlier trace whose release is still due
-        Outcome o = utrace.setEvents(t, e, tr.mask);
+        Outcome o = utrace.setSyscalls(t, e, syscalls); // before the events: no syscall outside the set is ever recorded
+        if (o == Outcome.DONE) o = utrace.setEvents(t, e, tr.mask);
         String error = null;
         if (o != Outcome.DONE) {
             // ALREADY: the task is exiting, DEATH cannot be added any more; GONE: reaped. Undo.
@@ -406,7 +418,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
             }
             if (tr.follow) {
                 // Attaching to the child here is safe and it is traced from its first instruction (R-ATT-8).
-                start(child, tr.forChild(child.tid(), child.tgid(), child.comm(), settings.ringSize()));
+                start(child, tr.forChild(child.tid(), child.tgid(), child.comm(), settings.ringSize()), engine.syscalls());
             }
             return ResumeAction.RESUME;
         }

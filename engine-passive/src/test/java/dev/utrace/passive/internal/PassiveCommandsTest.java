@@ -193,6 +193,22 @@ class PassiveCommandsTest extends SimFixture {
     }
 
     @Test
+    void syscallsRecordsOnlyTheSyscallsNamed() throws Exception {
+        int pid = spawnStopped("counter", "3");
+        run("trace --syscalls write " + pid);
+        cont(pid);
+        waitExit(pid);
+        awaitReleased(pid);
+        assertEquals("""
+                --- SIGCONT {si_signo=SIGCONT, si_code=0} ---
+                write(0x1, 0x7ffcfffffc00, 0x2) = 2
+                write(0x1, 0x7ffcfffffc00, 0x2) = 2
+                write(0x1, 0x7ffcfffffc00, 0x2) = 2
+                +++ exited with 0 +++
+                +++ dead (group dead) +++""", run("log " + pid), "no exit syscall: it is not among the syscalls named");
+    }
+
+    @Test
     void noFollowTracesOnlyTheTaskItself() throws Exception {
         closeShell();
         tracer.deactivate();
@@ -212,7 +228,7 @@ class PassiveCommandsTest extends SimFixture {
         int idle = spawnStopped("idle");
         run("trace -e exit " + idle);
         String before = run("list");
-        String trace = "\nusage: passive:trace [-e|--events <list>] [--follow] [--no-follow] <pid>  (events: syscalls,"
+        String trace = "\nusage: passive:trace [-e|--events <list>] [--follow] [--no-follow] [--syscalls <list>] <pid>  (events: syscalls,"
                 + " signals, clone, exec, exit, death, all; comma separated)";
         String untrace = "\nusage: passive:untrace <pid>";
         String log = "\nusage: passive:log [-n <count>] [pid]  (default 20 events; every trace when no pid)";
@@ -230,7 +246,13 @@ class PassiveCommandsTest extends SimFixture {
                 {"trace -e", "-e needs <list> after it: what to record, comma separated: syscalls, signals, clone, exec, exit,"
                         + " death, all (default: the configured events)" + trace},
                 {"trace -e exit -e exec 1", "-e is given twice; give it once" + trace},
-                {"trace -x 1", "unknown option '-x'; trace takes -e or --events, --follow, --no-follow" + trace},
+                {"trace -x 1", "unknown option '-x'; trace takes -e or --events, --follow, --no-follow, --syscalls" + trace},
+                {"trace --syscalls opnat 5", "unknown syscall 'opnat' on this machine, did you mean openat or openat2?; names are"
+                        + " those of its syscall table, as strace -e trace= takes them (openat, connect, read...)" + trace},
+                {"trace --syscalls write, 5", "'write,' has an empty syscall name; give names separated by commas, such as"
+                        + " openat,connect (or all)" + trace},
+                {"trace -e exit --syscalls write 1", "syscalls to record were given, but syscalls are not among the events (exit);"
+                        + " add syscalls to the events" + trace},
                 {"trace x", "'x' is not a pid; a pid is a positive number, as utrace:ps shows it" + trace},
                 {"trace ２", "'２' is not a pid; a pid is a positive number, as utrace:ps shows it (write numbers with the"
                         + " digits 0-9)" + trace},

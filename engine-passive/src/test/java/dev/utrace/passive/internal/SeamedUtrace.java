@@ -80,6 +80,16 @@ final class SeamedUtrace implements Utrace {
     }
 
     @Override
+    public Outcome setSyscalls(Task task, Engine engine, dev.utrace.api.SyscallSet syscalls) {
+        return core.setSyscalls(task, engine, syscalls);
+    }
+
+    @Override
+    public Outcome setSyscalls(int pid, Engine engine, dev.utrace.api.SyscallSet syscalls) {
+        return core.setSyscalls(pid, engine, syscalls);
+    }
+
+    @Override
     public Outcome control(Task task, Engine engine, ResumeAction action) {
         Outcome o = core.control(task, engine, action);
         BiConsumer<ResumeAction, Outcome> h = afterControl;

@@ -55,6 +55,16 @@ final class AttachRecorder implements Utrace {
     }
 
     @Override
+    public Outcome setSyscalls(Task task, Engine engine, dev.utrace.api.SyscallSet syscalls) {
+        return core.setSyscalls(task, engine, syscalls);
+    }
+
+    @Override
+    public Outcome setSyscalls(int pid, Engine engine, dev.utrace.api.SyscallSet syscalls) {
+        return core.setSyscalls(pid, engine, syscalls);
+    }
+
+    @Override
     public Outcome control(Task task, Engine engine, ResumeAction action) {
         return core.control(task, engine, action);
     }

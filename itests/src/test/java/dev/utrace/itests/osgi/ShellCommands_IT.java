@@ -65,7 +65,7 @@ public class ShellCommands_IT {
         String ps = run("utrace:ps");
         assertTrue(ps, ps.startsWith("PID  TGID  PPID  STATE     THREADS  COMMAND\n  1     1     0  SLEEPING        1  init\n"));
         assertTrue(ps, ps.matches("(?s).*\n  3     3     1  \\w+ +1  idle"));
-        assertEquals("PID  OWNER  STATE  REFS  STOP  EVENTS  OPS", run("utrace:engines"));
+        assertEquals("PID  OWNER  STATE  REFS  STOP  EVENTS  SYSCALLS  STOPS  OPS", run("utrace:engines"));
         // An engine attached by this (probe) bundle shows up, owned by it, on task 3.
         dev.utrace.api.task.Task idle = machine.findTask(3);
         dev.utrace.api.Engine e = utrace.attach(idle, dev.utrace.api.AttachFlags.CREATE, new dev.utrace.api.EngineOps() { }, null).engine();

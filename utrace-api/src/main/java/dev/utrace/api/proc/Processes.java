@@ -1,5 +1,6 @@
 package dev.utrace.api.proc;
 
+import dev.utrace.api.task.SyscallNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -82,4 +83,20 @@ public interface Processes {
 
     /** The name of syscall {@code number} on this machine, or {@code syscall_N} for one it does not know. */
     String syscallName(int number);
+
+    /** The number of the syscall called {@code name} on this machine (e.g. {@code openat}), or -1 if none is. */
+    default int syscallNumber(String name) {
+        return SyscallNames.number(name);
+    }
+
+    /**
+     * Where the machine stops task {@code tid} at syscalls (see {@link SyscallStops}): at every
+     * syscall, or only at those of the filter its program was spawned with.
+     *
+     * @throws ProcessException if no live task has this thread id
+     */
+    default SyscallStops syscallStops(int tid) {
+        info(tid);
+        return SyscallStops.EVERY;
+    }
 }

@@ -5,7 +5,7 @@
  * ptrace needs (signals to one thread, dispositions, group stops, the tracer link).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.utrace.api.proc;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,8 +1,13 @@
 package dev.utrace.shell.command;
 
+import dev.utrace.api.SyscallSet;
 import dev.utrace.api.task.Signals;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -70,6 +75,59 @@ public final class Values {
         } catch (IllegalArgumentException unknown) {
             throw new Refusal(unknown.getMessage());
         }
+    }
+
+    /**
+     * Syscalls by name, comma separated as {@code strace -e trace=} takes them
+     * ({@code openat,connect}), or {@code all}; names from the machine's syscall table. An unknown
+     * name is refused, with the near names the machine knows.
+     *
+     * @param numberOf the machine's number of a name, or -1 ({@code Processes::syscallNumber})
+     * @param nameOf   the machine's name of a number ({@code Processes::syscallName}), for suggestions
+     */
+    public static SyscallSet syscalls(String text, ToIntFunction<String> numberOf, IntFunction<String> nameOf) {
+        if (text.equalsIgnoreCase("all")) return SyscallSet.ALL;
+        List<Integer> numbers = new ArrayList<>();
+        for (String word : text.split(",", -1)) {
+            String name = word.strip();
+            if (name.isEmpty()) {
+                throw new Refusal(quote(text) + " has an empty syscall name; give names separated by commas, such as"
+                        + " openat,connect (or all)");
+            }
+            int nr = numberOf.applyAsInt(name);
+            if (nr < 0 || nr >= SyscallSet.LIMIT) {
+                throw new Refusal("unknown syscall " + quote(name) + " on this machine" + nearNames(name, nameOf)
+                        + "; names are those of its syscall table, as strace -e trace= takes them (openat, connect, read...)");
+            }
+            numbers.add(nr);
+        }
+        return SyscallSet.of(numbers);
+    }
+
+    /** ", did you mean a or b?" for the table's names within two edits of {@code name}; empty if none. */
+    private static String nearNames(String name, IntFunction<String> nameOf) {
+        List<String> near = new ArrayList<>();
+        for (int nr = 0; nr < SyscallSet.LIMIT && near.size() < 3; nr++) {
+            String known = nameOf.apply(nr);
+            if (!known.startsWith("syscall_") && edits(name.toLowerCase(java.util.Locale.ROOT), known) <= 2) near.add(known);
+        }
+        return near.isEmpty() ? "" : ", did you mean " + String.join(" or ", near) + "?";
+    }
+
+    /** The Levenshtein distance of two short words. */
+    private static int edits(String a, String b) {
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) row[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int up = row[j];
+                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                diagonal = up;
+            }
+        }
+        return row[b.length()];
     }
 
     /** A word as a message quotes it: 'text' (cut short if long), a list or map as Gogo writes one, or "nothing". */

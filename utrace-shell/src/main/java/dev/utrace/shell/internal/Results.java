@@ -73,8 +73,15 @@ public final class Results {
         }
     }
 
-    /** One engine on one task. */
-    public record EngineRow(int pid, EngineInfo engine) {
+    /**
+     * One engine on one task.
+     *
+     * @param syscalls the syscalls the engine wants, by name ({@code all}, or e.g. {@code openat,connect})
+     * @param stops    where the machine stops the task at syscalls: {@code every}, {@code filter} (only at
+     *                 its spawn-time filter's), {@code every (beyond filter)} (an engine wants more than the
+     *                 filter has, which cannot be widened); {@code -} if the task ended meanwhile
+     */
+    public record EngineRow(int pid, EngineInfo engine, String syscalls, String stops) {
     }
 
     /** {@code engines}: the engines of one task or of every live task, in callback order. */

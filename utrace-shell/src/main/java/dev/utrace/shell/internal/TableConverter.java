@@ -104,11 +104,11 @@ public final class TableConverter implements Converter {
     }
 
     private static String engines(Engines e) {
-        Table table = new Table(">PID", "OWNER", "STATE", ">REFS", "STOP", "EVENTS", "OPS");
+        Table table = new Table(">PID", "OWNER", "STATE", ">REFS", "STOP", "EVENTS", "SYSCALLS", "STOPS", "OPS");
         for (EngineRow r : e.engines()) {
             EngineInfo i = r.engine();
             table.row(r.pid(), i.owner(), i.state(), i.refCount(), i.holdsStop() ? "yes" : "no",
-                    Event.format(i.events()), i.opsType());
+                    Event.format(i.events()), r.syscalls(), r.stops(), i.opsType());
         }
         return table.toString();
     }

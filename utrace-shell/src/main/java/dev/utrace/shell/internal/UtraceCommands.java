@@ -18,6 +18,7 @@ import dev.utrace.shell.internal.Results.Spawned;
 import dev.utrace.shell.internal.Results.TaskDetail;
 import dev.utrace.shell.internal.Results.Tasks;
 import dev.utrace.shell.internal.Results.Waited;
+import dev.utrace.api.SyscallSet;
 import dev.utrace.api.proc.ProcessException;
 import dev.utrace.api.proc.Processes;
 import dev.utrace.api.proc.SpawnRequest;
@@ -90,33 +91,52 @@ public final class UtraceCommands {
 
     private Command spawn() {
         return command(SCOPE, "spawn").does("start a program as a new process, a child of init; prints its pid")
+                .option("--syscalls", "list", SYSCALLS_MEANING)
                 .param("program", "the program's name, as programs lists it")
                 .rest("args", "up to six numbers (decimal, or 0x and hex digits; 64 bits each), given to the program"
                         + " in rdi, rsi, rdx, r10, r8, r9", PROGRAM_ARGS)
                 .note("programs lists them; up to 6 numeric args")
                 .runs(w -> {
+                    SyscallSet syscalls = syscalls(w.option("--syscalls", "all"));
                     String program = w.get("program");
                     List<String> args = new ArrayList<>();
                     for (String a : w.rest()) {
                         Values.word(a, true, "a program argument", "programs take numbers: decimal, or 0x and hex digits");
                         args.add(a.replaceFirst("^0X", "0x"));
                     }
-                    int pid = sim(() -> sim.spawn(SpawnRequest.of(program, args)));
+                    int pid = sim(() -> sim.spawn(SpawnRequest.of(program, args).withSyscalls(syscalls)));
                     return new Spawned(pid, program, List.copyOf(args));
                 });
+    }
+
+    static final String SYSCALLS_MEANING = "the syscalls engines will want of it, comma separated (e.g. openat,connect):"
+            + " on real processes it then stops only at those (a seccomp filter); default all";
+
+    private SyscallSet syscalls(String names) {
+        return Values.syscalls(names, sim::syscallNumber, sim::syscallName);
     }
 
     /** spawn on a machine that runs files: a path or a name on PATH, then any words. */
     private Command spawnFile() {
         return command(SCOPE, "spawn").does("start a program as a new process, traced from its first instruction; prints its pid")
-                .param("program", "a path, or a name found on PATH")
+                .param("program", "a path, or a name found on PATH; before it, --syscalls LIST: " + SYSCALLS_MEANING)
                 .rest("args", "the program's arguments, as they are (options such as -l included)", FILE_ARGS)
-                .note("e.g. spawn /usr/bin/ls -l /")
+                .note("e.g. spawn /usr/bin/ls -l /, spawn --syscalls openat,connect /usr/bin/curl URL")
                 .anyWords()
                 .runs(w -> {
                     String program = w.get("program");
                     List<String> args = w.rest();
-                    int pid = sim(() -> sim.spawn(SpawnRequest.of(program, args)));
+                    SyscallSet syscalls = SyscallSet.ALL;
+                    if (program.equals("--syscalls")) { // the one option, read by hand: every other word is the program's
+                        if (args.size() < 2) throw new Refusal("--syscalls takes a list of syscalls, then the program");
+                        syscalls = syscalls(args.get(0));
+                        program = args.get(1);
+                        args = List.copyOf(args.subList(2, args.size()));
+                    }
+                    String run = program;
+                    List<String> runArgs = args;
+                    SyscallSet stopAt = syscalls;
+                    int pid = sim(() -> sim.spawn(SpawnRequest.of(run, runArgs).withSyscalls(stopAt)));
                     return new Spawned(pid, program, args);
                 });
     }
@@ -175,7 +195,8 @@ public final class UtraceCommands {
 
     private Command engines() {
         return command(SCOPE, "engines")
-                .does("list the engines of every live task, or of one: owning bundle, state, references, stop, events, ops")
+                .does("list the engines of every live task, or of one: owning bundle, state, references, stop, events, the"
+                        + " syscalls each wants, where the task stops at syscalls (every, or only its filter's), ops")
                 .optional("pid", "the thread id, as ps shows it (default: every live task)")
                 .runs(w -> {
                     if (!w.has("pid")) return allEngines();
@@ -214,8 +235,24 @@ public final class UtraceCommands {
 
     private List<EngineRow> rows(int pid, Task t) {
         List<EngineRow> rows = new ArrayList<>();
-        for (EngineInfo e : utrace.engines(t)) rows.add(new EngineRow(pid, e));
+        List<EngineInfo> engines = utrace.engines(t);
+        if (engines.isEmpty()) return rows;
+        String stops = stops(pid);
+        for (EngineInfo e : engines) rows.add(new EngineRow(pid, e, e.syscalls().format(sim::syscallName), stops));
         return rows;
+    }
+
+    /** Where the machine stops task {@code pid} at syscalls, in a word or three (see {@link EngineRow}). */
+    private String stops(int pid) {
+        try {
+            return switch (sim.syscallStops(pid).mode()) {
+                case EVERY -> "every";
+                case FILTERED -> "filter";
+                case EVERY_BEYOND_FILTER -> "every (beyond filter)";
+            };
+        } catch (ProcessException gone) {
+            return "-";
+        }
     }
 
     /** Runs a machine request; the machine's refusal (which changed nothing) becomes a {@link Refusal}. */

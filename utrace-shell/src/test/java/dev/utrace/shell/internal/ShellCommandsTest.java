@@ -27,10 +27,12 @@ class ShellCommandsTest extends ShellFixture {
     @Test
     void helpShowsEachParameterByNameAndMeaningOnce() throws Exception {
         assertEquals("""
-                utrace:spawn <program> [args...]
+                utrace:spawn [--syscalls <list>] <program> [args...]
                 start a program as a new process, a child of init; prints its pid
-                  <program>  the program's name, as programs lists it
-                  [args...]  up to six numbers (decimal, or 0x and hex digits; 64 bits each), given to the program \
+                  --syscalls <list>  the syscalls engines will want of it, comma separated (e.g. openat,connect): on real \
+                processes it then stops only at those (a seccomp filter); default all
+                  <program>          the program's name, as programs lists it
+                  [args...]          up to six numbers (decimal, or 0x and hex digits; 64 bits each), given to the program \
                 in rdi, rsi, rdx, r10, r8, r9""", run("help spawn"));
         assertEquals(run("help spawn"), run("spawn --help"));
         assertEquals(run("help spawn"), run("help utrace:spawn"));

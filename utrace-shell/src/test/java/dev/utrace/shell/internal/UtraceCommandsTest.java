@@ -115,14 +115,14 @@ class UtraceCommandsTest extends ShellFixture {
         attach(3, Event.mask(Event.SYSCALL_ENTRY));
         String ops = Quiet.class.getName();
         assertEquals("""
-                PID  OWNER       STATE     REFS  STOP  EVENTS         OPS
-                  2  shell-test  ATTACHED     1  no    EXEC|DEATH     %1$s
-                  2  shell-test  ATTACHED     1  no    0              %1$s
-                  3  shell-test  ATTACHED     1  no    SYSCALL_ENTRY  %1$s""".formatted(ops),
+                PID  OWNER       STATE     REFS  STOP  EVENTS         SYSCALLS  STOPS  OPS
+                  2  shell-test  ATTACHED     1  no    EXEC|DEATH     all       every  %1$s
+                  2  shell-test  ATTACHED     1  no    0              all       every  %1$s
+                  3  shell-test  ATTACHED     1  no    SYSCALL_ENTRY  all       every  %1$s""".formatted(ops),
                 run("engines"));
         assertEquals("""
-                PID  OWNER       STATE     REFS  STOP  EVENTS         OPS
-                  3  shell-test  ATTACHED     1  no    SYSCALL_ENTRY  %s""".formatted(ops), run("engines 3"));
+                PID  OWNER       STATE     REFS  STOP  EVENTS         SYSCALLS  STOPS  OPS
+                  3  shell-test  ATTACHED     1  no    SYSCALL_ENTRY  all       every  %s""".formatted(ops), run("engines 3"));
         assertEquals("""
                 FIELD    VALUE
                 pid      2
@@ -170,6 +170,10 @@ class UtraceCommandsTest extends ShellFixture {
                 {"spawn counter 1 2 3 4 5 6 7", "spawn takes at most 7 arguments (<program> [args...]); '7' is one too many"
                         + usage("spawn")},
                 {"spawn [idle]", "a list [idle] where <program> was expected; give one word" + usage("spawn")},
+                {"spawn --syscalls opnat idle", "unknown syscall 'opnat' on this machine, did you mean openat or openat2?; names are those of"
+                        + " its syscall table, as strace -e trace= takes them (openat, connect, read...)" + usage("spawn")},
+                {"spawn --syscalls openat,,read idle", "'openat,,read' has an empty syscall name; give names separated by commas,"
+                        + " such as openat,connect (or all)" + usage("spawn")},
                 {"info 42", "no task with pid 42; ps lists the live ones" + usage("info")},
                 {"info x", "'x'" + notAPid + usage("info")},
                 {"info ２", "'２'" + notAPid + " (write numbers with the digits 0-9)" + usage("info")},
@@ -215,7 +219,8 @@ class UtraceCommandsTest extends ShellFixture {
     void usageShowsEachParameterOnce() {
         assertEquals("\nusage: utrace:kill <pid> [signal]  (signal: 1..64 or a name such as TERM, KILL, SIGUSR1; default TERM)",
                 usage("kill"));
-        assertEquals("\nusage: utrace:spawn <program> [args...]  (programs lists them; up to 6 numeric args)", usage("spawn"));
+        assertEquals("\nusage: utrace:spawn [--syscalls <list>] <program> [args...]  (programs lists them; up to 6 numeric args)",
+                usage("spawn"));
         assertEquals("\nusage: utrace:wait <pid> [timeout-ms]  (default 10000)", usage("wait"));
         assertEquals("\nusage: utrace:engines [pid]", usage("engines"));
     }
@@ -266,10 +271,26 @@ class UtraceCommandsTest extends ShellFixture {
     }
 
     private void attach(int tid, long events) {
+        attach(tid, events, dev.utrace.api.SyscallSet.ALL);
+    }
+
+    private void attach(int tid, long events, dev.utrace.api.SyscallSet syscalls) {
         AttachResult r = utrace.attach(sim.findTask(tid), AttachFlags.CREATE, new Quiet(), null);
         assertTrue(r.ok(), r::toString);
         assertEquals(dev.utrace.api.Outcome.DONE, utrace.setEvents(sim.findTask(tid), r.engine(), events));
+        assertEquals(dev.utrace.api.Outcome.DONE, utrace.setSyscalls(sim.findTask(tid), r.engine(), syscalls));
         r.engine().put();
+    }
+
+    @Test
+    void enginesShowTheSyscallsEachWantsAndWhereTheTaskStops() throws Exception {
+        run("spawn --syscalls openat,write idle");
+        awaitState(2, TaskState.SLEEPING);
+        attach(2, Event.SYSCALL, dev.utrace.api.SyscallSet.of(257, 42));
+        assertEquals("""
+                PID  OWNER       STATE     REFS  STOP  EVENTS                      SYSCALLS        STOPS  OPS
+                  2  shell-test  ATTACHED     1  no    SYSCALL_ENTRY|SYSCALL_EXIT  connect,openat  every  %s"""
+                .formatted(Quiet.class.getName()), run("engines 2"), "the simulated machine stops at every syscall");
     }
 
     /** An engine that does nothing. */

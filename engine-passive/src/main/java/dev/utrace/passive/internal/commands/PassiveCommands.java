@@ -2,6 +2,9 @@ package dev.utrace.passive.internal.commands;
 
 import static dev.utrace.shell.command.Command.command;
 
+import dev.utrace.api.SyscallSet;
+import dev.utrace.api.proc.Processes;
+import dev.utrace.api.task.SyscallNames;
 import dev.utrace.passive.ExportFormat;
 import dev.utrace.passive.ExportResult;
 import dev.utrace.passive.ExportStream;
@@ -47,18 +50,26 @@ public final class PassiveCommands {
     static final int DEFAULT_COUNT = 20;
 
     private final PassiveTracer tracer;
+    /** The machine, whose syscall table names the syscalls of --syscalls; null: the x86_64 table both machines share. */
+    private final Processes machine;
     private final List<Command> commands;
     private Registrations registrations;
 
     /** The commands, not registered anywhere (tests hand them to a Gogo runtime themselves). */
     public PassiveCommands(PassiveTracer tracer) {
+        this(tracer, (Processes) null);
+    }
+
+    /** As {@link #PassiveCommands(PassiveTracer)}, with syscall names from {@code machine}'s table. */
+    public PassiveCommands(PassiveTracer tracer, Processes machine) {
         this.tracer = tracer;
+        this.machine = machine;
         this.commands = List.of(trace(), untrace(), list(), log(), stats(), export());
     }
 
     @Activate
-    public PassiveCommands(@Reference PassiveTracer tracer, BundleContext context) {
-        this(tracer);
+    public PassiveCommands(@Reference PassiveTracer tracer, @Reference Processes machine, BundleContext context) {
+        this(tracer, machine);
         registrations = Registrations.register(context, commands);
     }
 
@@ -78,6 +89,8 @@ public final class PassiveCommands {
                         + " all (default: the configured events)")
                 .flag("--follow", "also trace the threads and children it creates from now on (default: the configured setting)")
                 .flag("--no-follow", "trace only the task itself, even if the configured setting is to follow")
+                .option("--syscalls", "list", "record only these syscalls, comma separated as strace -e trace= takes them"
+                        + " (e.g. openat,connect; default all): the others are not even reported to the tracer")
                 .param("pid", "the thread id, " + PS_LISTS)
                 .note("events: syscalls, signals, clone, exec, exit, death, all; comma separated")
                 .runs(w -> {
@@ -86,9 +99,10 @@ public final class PassiveCommands {
                                 + " the configured setting");
                     }
                     Set<Kind> kinds = w.option("--events", null) == null ? null : events(w.option("--events", null));
+                    SyscallSet syscalls = syscalls(w.option("--syscalls", "all"));
                     int pid = Values.pid(w.get("pid"), PS_LISTS);
                     Boolean follow = w.flag("--follow") ? Boolean.TRUE : w.flag("--no-follow") ? Boolean.FALSE : null;
-                    return new Traces(List.of(tracer(() -> tracer.trace(pid, kinds, follow))));
+                    return new Traces(List.of(tracer(() -> tracer.trace(pid, kinds, follow, syscalls))));
                 });
     }
 
@@ -195,6 +209,11 @@ public final class PassiveCommands {
         } catch (IllegalArgumentException e) {
             throw new Refusal(e.getMessage() + "; nothing was written to " + Values.quote(file));
         }
+    }
+
+    private SyscallSet syscalls(String names) {
+        if (machine == null) return Values.syscalls(names, SyscallNames::number, SyscallNames::name);
+        return Values.syscalls(names, machine::syscallNumber, machine::syscallName);
     }
 
     private static Set<Kind> events(String text) {

@@ -5,7 +5,7 @@ import dev.utrace.linux.internal.trace.Resume;
 import dev.utrace.spi.StepMode;
 
 /**
- * How the hook thread lets a stopped tracee go on: the restart request, the signal handed to
+ * How a task's hooks let a stopped tracee go on: the restart request, the signal handed to
  * the kernel (at a signal-delivery stop only), and the siginfo to give it, when it is not the one
  * the kernel already has.
  *
@@ -17,8 +17,11 @@ import dev.utrace.spi.StepMode;
 record Answer(Resume how, int signal, SignalInfo info, byte[] raw) {
     /** Run on as the task's step mode says, stopping at syscalls. */
     static Answer run(LinuxTask t) {
-        return new Answer(t.stepMode == StepMode.NONE ? Resume.SYSCALL : Resume.SINGLESTEP, 0, null, null);
+        return t.stepMode == StepMode.NONE ? SYSCALL : SINGLESTEP;
     }
+
+    private static final Answer SYSCALL = new Answer(Resume.SYSCALL, 0, null, null);
+    private static final Answer SINGLESTEP = new Answer(Resume.SINGLESTEP, 0, null, null);
 
     /** Stay in the group stop, told when it ends. */
     static final Answer LISTEN = new Answer(Resume.LISTEN, 0, null, null);

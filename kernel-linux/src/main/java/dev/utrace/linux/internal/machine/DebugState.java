@@ -45,9 +45,12 @@ final class DebugState {
     boolean gone;
     /** A watchpoint SIGTRAP is being reported now (from its stop until the tracee runs again). */
     boolean trapOutstanding;
-    /** The DR7 the hardware has, and whether the slots changed since it was written. */
+    /**
+     * The DR7 the hardware has, and whether the slots changed since it was written ({@code dirty}
+     * is written under the monitor and volatile, so the tracer can skip the monitor when clean).
+     */
     long hardwareDr7;
-    boolean dirty;
+    volatile boolean dirty;
     /** Completes when the hardware has the slots as they were when it was made. */
     CompletableFuture<Void> applied;
 

@@ -1,5 +1,6 @@
 package dev.utrace.linux.internal.machine;
 
+import dev.utrace.api.SyscallSet;
 import dev.utrace.api.hw.Access;
 import dev.utrace.api.hw.DebugSlots;
 import dev.utrace.api.hw.SlotInfo;
@@ -10,6 +11,7 @@ import dev.utrace.api.proc.ProcessException;
 import dev.utrace.api.proc.Processes;
 import dev.utrace.api.proc.ProgramInfo;
 import dev.utrace.api.proc.SpawnRequest;
+import dev.utrace.api.proc.SyscallStops;
 import dev.utrace.api.proc.TaskInfo;
 import dev.utrace.api.proc.TraceLink;
 import dev.utrace.api.proc.WaitStatus;
@@ -61,7 +63,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Real Linux processes as a machine: the {@link Machine} SPI for the utrace core (each traced
- * thread a {@link LinuxTask} whose hooks run on a hook thread of its own), and {@link Processes},
+ * thread a {@link LinuxTask} whose hooks run on the tracer thread, or on a hook thread of its own), and {@link Processes},
  * {@link ProcessControl} and {@link DebugSlots} for people and engines. One {@link Tracer} thread
  * owns every ptrace attachment. Under OSGi, Declarative Services creates it (only when the
  * framework was started with this bundle: {@code bin/run --machine linux}) and binds the core's
@@ -81,6 +83,12 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     public static final long UNKNOWN_HANDLER = -1;
     private static final System.Logger LOG = System.getLogger(LinuxMachine.class.getName());
     private static final long REQUEST_SECONDS = 30;
+    /**
+     * The syscalls a filtered program stops at whatever engines want: those this machine keeps its
+     * own books with at their entry ({@code TaskRunner}: clone's flags, exec's path, whether a
+     * thread's exit is its own). Each comes once per thread or exec, never in a loop.
+     */
+    static final SyscallSet OWN_SYSCALLS = SyscallSet.of(56, 57, 58, 59, 60, 231, 322, 435); // clone fork vfork execve exit exit_group execveat clone3
 
     /** Configuration (PID {@value #PID}). */
     @ObjectClassDefinition(name = "utrace Linux machine", description = "Real processes traced through ptrace")
@@ -101,6 +109,10 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     private final int jvmPid = (int) ProcessHandle.current().pid();
     private volatile TraceHooks hooks;
     private volatile boolean closing;
+    /** Hooks run on the tracer thread (the default), or each task's on a thread of its own ({@code -Dutrace.linux.hooks=threads}). */
+    private final boolean hooksOnTracer = hooksOnTracerConfigured();
+    /** Tells of callbacks that hold the tracer thread (hooks on the tracer thread only). */
+    private final StallWatch stallWatch = hooksOnTracer ? new StallWatch() : null;
 
     /** For Declarative Services: no core until one is bound. */
     @Activate
@@ -129,6 +141,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         try {
             this.tracer = Tracer.start(new Tracer.Options("utrace-linux", cpu, Duration.ofSeconds(10)));
         } catch (LinuxException e) {
+            if (stallWatch != null) stallWatch.close();
             throw new IllegalStateException("real processes cannot be traced here: " + e.getMessage(), e);
         }
     }
@@ -158,6 +171,25 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         return hooks;
     }
 
+    StallWatch stallWatch() {
+        return stallWatch;
+    }
+
+    /** Whether tasks' hooks run on the tracer thread, where a utrace stop holds the tracee without parking a thread. */
+    boolean hooksOnTracer() {
+        return hooksOnTracer;
+    }
+
+    private static boolean hooksOnTracerConfigured() {
+        String v = System.getProperty("utrace.linux.hooks", "tracer");
+        if (v.equals("threads")) return false;
+        if (!v.equals("tracer")) {
+            LOG.log(Level.WARNING, "utrace.linux.hooks={0} is not known; use tracer (the default) or threads; running hooks on the"
+                    + " tracer thread", v);
+        }
+        return true;
+    }
+
     /**
      * Lets every tracee go and ends the tracer thread. Hook threads held in a utrace stop are
      * released (the task looks killed to the core, which then reports nothing more of it).
@@ -173,7 +205,17 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
             killed(t);
         }
         tracer.close();
-        for (LinuxTask t : tasks.values()) t.runner.post(StopRecord.end(StopRecord.End.LET_GO, 0));
+        if (stallWatch != null) stallWatch.close();
+        // The tracer thread has ended: what it did not end is let go here.
+        for (LinuxTask t : tasks.values()) {
+            StopRecord letGo = StopRecord.end(StopRecord.End.LET_GO, 0);
+            if (!hooksOnTracer) {
+                t.runner.post(letGo);
+                continue;
+            }
+            if (t.runner.holding()) t.runner.wokenFromHeld();
+            t.runner.ended(letGo);
+        }
     }
 
     boolean lettingGo() {
@@ -218,9 +260,11 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     @Override
     public int spawn(SpawnRequest request) {
         checkOpen();
+        notInCallback("starting " + request.program());
         SpawnSpec spec;
         try {
-            spec = new SpawnSpec(request.program(), request.args(), null, null, request.workingDirectory(), endSpawnedOnClose);
+            spec = new SpawnSpec(request.program(), request.args(), null, null, request.workingDirectory(), endSpawnedOnClose, null);
+            if (!request.syscalls().isAll()) spec = spec.withSyscalls(request.syscalls().union(OWN_SYSCALLS));
             if (request.environment() != null) spec = spec.withEnv(request.environment());
         } catch (IllegalArgumentException e) {
             throw new ProcessException("cannot run " + request.program() + ": " + e.getMessage());
@@ -253,6 +297,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     @Override
     public TaskInfo adopt(int pid) {
         checkOpen();
+        notInCallback("adopting process " + pid);
         LinuxTask known = tasks.get(pid);
         if (known != null && known.tid() == known.tgid()) return info(pid);
         if (known != null) {
@@ -398,6 +443,52 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         return SyscallNames.name(number);
     }
 
+    /**
+     * {@link SyscallStops.Mode#FILTERED} for a thread of a program spawned with syscalls
+     * ({@link SpawnRequest#syscalls()}) whose engines want none outside its filter;
+     * {@link SyscallStops.Mode#EVERY_BEYOND_FILTER} when they do; EVERY without a filter. The
+     * filter shown has the syscalls asked for and those the machine stops at for itself.
+     */
+    @Override
+    public SyscallStops syscallStops(int tid) {
+        LinuxTask t = live(tid);
+        Callable<SyscallStops> ask = () -> {
+            dev.utrace.linux.internal.trace.Tracee tr = t.tracee;
+            if (tr == null) throw new ProcessException("task " + tid + " has ended (or was let go); it stops nowhere any more");
+            SyscallSet filter = tr.filter();
+            if (filter == null) return SyscallStops.EVERY;
+            return new SyscallStops(tr.stopsAtEverySyscall() ? SyscallStops.Mode.EVERY_BEYOND_FILTER
+                    : SyscallStops.Mode.FILTERED, filter);
+        };
+        if (onTracerThread()) {
+            try {
+                return ask.call();
+            } catch (ProcessException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return request(tracer.submit(ask), "asking where task " + tid + " stops");
+    }
+
+    /** The ptrace stops of every tracee so far (the tracer's count), for tests and measurements. */
+    long stops() {
+        return request(tracer.stats(), "counting stops").stops();
+    }
+
+    /** The core says what {@code t}'s engines want now: the tracee stops accordingly, on the tracer thread. */
+    void syscallsWanted(LinuxTask t) {
+        if (onTracerThread()) {
+            t.applyWantedSyscalls();
+        } else {
+            onTracer(() -> {
+                t.applyWantedSyscalls();
+                return null;
+            });
+        }
+    }
+
     // ---- ProcessControl ----
 
     @Override
@@ -468,7 +559,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         synchronized (t.lock) {
             if (!t.inJobctlStop) return;
             t.runner.leaveGroupStopAsked = true;
-            if (t.phase == LinuxTask.Phase.LISTENING) interrupt(t); // it traps again, and its hook thread lets it run
+            if (t.phase == LinuxTask.Phase.LISTENING) interrupt(t); // it traps again, and its hooks let it run
         }
     }
 
@@ -520,7 +611,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         return slots.threads(task);
     }
 
-    // ---- for the tracer side and the hook threads ----
+    // ---- for the tracer side and the task runners ----
 
     LinuxTask own(Task task) {
         Objects.requireNonNull(task, "task");
@@ -565,6 +656,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     void killed(LinuxTask t) {
         t.fatal = true;
         hooks.fatalSignal(t);
+        if (hooksOnTracer && !closing) released(t); // a hook holding it is called again: SIGKILL is never held
     }
 
     private void killedGroup(LinuxProcess p) {
@@ -576,6 +668,39 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     /** Queues {@code command} on the tracer thread; nothing happens once the tracer has ended. */
     private void onTracer(Callable<Object> command) {
         tracer.submit(command);
+    }
+
+    /** The core let {@code t} go from a utrace stop: a held hook goes on, on the tracer thread. */
+    void released(LinuxTask t) {
+        onTracer(() -> {
+            side.released(t);
+            return null;
+        });
+    }
+
+    /**
+     * Fetches the registers of stop {@code r} of {@code t}: on the tracer thread at once, from
+     * another thread (while an engine holds the task) through it.
+     */
+    void loadRegisters(LinuxTask t, StopRecord r) {
+        if (r.loaded) return;
+        if (onTracerThread()) {
+            side.load(t, r);
+            return;
+        }
+        try {
+            request(tracer.submit(() -> {
+                side.load(t, r);
+                return null;
+            }), "reading the registers of " + t);
+        } catch (ProcessException e) {
+            throw new IllegalStateException("the registers of " + t + " cannot be read now: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the caller is the tracer thread, which runs the hooks (and so engines' callbacks) by default. */
+    boolean onTracerThread() {
+        return tracer.onTracerThread();
     }
 
     void answer(LinuxTask t, StopRecord r, Answer a) {
@@ -598,6 +723,11 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
             side.applyDebug(t, true);
             return null;
         });
+    }
+
+    /** On the tracer thread: the slots of {@code t} written now if it is held, else before it runs again. */
+    void applyDebugRegistersNow(LinuxTask t) {
+        side.applyDebug(t, true);
     }
 
     void applyDebugRegistersLater(LinuxTask t) {
@@ -680,12 +810,21 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         if (closing) throw new ProcessException("the Linux machine is shut down; start a new one");
     }
 
+    /** Refuses what the tracer thread would have to do while the caller, on it, waits (an engine's callback). */
+    private void notInCallback(String what) {
+        if (onTracerThread()) {
+            throw new ProcessException(what + " cannot be done in an engine's callback: on the Linux machine callbacks run on"
+                    + " the tracer thread, which would have to do it; do it from another thread");
+        }
+    }
+
     /** The future's value; its refusal as a {@link ProcessException} that says why. */
     private static <T> T request(CompletableFuture<T> f, String what) {
         try {
             return f.get(REQUEST_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            if (c instanceof ProcessException pe) throw pe;
             if (c instanceof LinuxException le) throw new ProcessException(le.getMessage(), le);
             throw new ProcessException(what + " failed: " + c, c);
         } catch (TimeoutException e) {

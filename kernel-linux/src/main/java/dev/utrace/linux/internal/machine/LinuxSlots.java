@@ -78,6 +78,16 @@ final class LinuxSlots implements DebugSlots {
 
     /** Waits until the tracer has written the slots; a refusal of the kernel undoes the claim. */
     private void awaitHardware(LinuxTask t, Claim c, CompletableFuture<Void> applied) {
+        if (machine.onTracerThread()) {
+            // In a callback (hooks run on the tracer thread): the slots are written before the thread runs
+            // again (it is stopped, or interrupted to be), and the tracer cannot wait for itself.
+            machine.applyDebugRegistersNow(t);
+            if (applied.isCompletedExceptionally()) {
+                remove(c);
+                throw new WatchpointException("EINVAL", "the kernel refused " + c + ": " + applied.exceptionNow().getMessage());
+            }
+            return;
+        }
         machine.applyDebugRegisters(t);
         try {
             applied.get(APPLY_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -210,6 +220,7 @@ final class LinuxSlots implements DebugSlots {
      */
     static void apply(LinuxTask t, Tracee tracee) {
         DebugState d = t.debug;
+        if (!d.dirty) return; // the common case, at every stop: nothing to write, nothing allocated (dirty is volatile)
         long[] addresses = new long[SLOTS];
         long dr7;
         CompletableFuture<Void> done;

@@ -1,5 +1,6 @@
 package dev.utrace.linux.internal.machine;
 
+import dev.utrace.api.SyscallSet;
 import dev.utrace.api.proc.TraceLink;
 import dev.utrace.api.task.MemoryFault;
 import dev.utrace.api.task.Reg;
@@ -20,17 +21,17 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One traced Linux thread as the core sees it. Its hooks run on its own hook thread
- * ({@link TaskRunner}); the tracer thread owns the ptrace side ({@link #tracee}, {@link #seq},
- * {@link #held}, {@link #listening}).
+ * One traced Linux thread as the core sees it. Its hooks are run by its {@link TaskRunner} (on
+ * the tracer thread, or on a hook thread of its own); the tracer thread owns the ptrace side
+ * ({@link #tracee}, {@link #seq}, {@link #held}, {@link #listening}).
  *
  * <p><b>Registers.</b> They are fetched once per ptrace stop into {@link #current}'s record and
- * read and written there: in the task's own callbacks (on its hook thread), or while an engine
+ * read and written there: in the task's own callbacks (wherever its hooks run), or while an engine
  * holds it stopped (the tracee then sits in that ptrace stop, or listens in a group stop). A write
  * marks the record dirty and the tracer writes it back before the tracee runs. Outside those
  * there are no registers to read: {@link IllegalStateException}.
  *
- * <p><b>Who guards what.</b> {@link #lock} orders the hook thread's answer (the tracee runs
+ * <p><b>Who guards what.</b> {@link #lock} orders the hooks' answer (the tracee runs
  * again) against the kick of {@link #requestNotifyResume} and friends (a PTRACE_INTERRUPT for a
  * running tracee), so a request is never lost between them; and it guards {@link #phase},
  * {@link #kickSent} and {@link #link}. Register writes and the change of {@link #current}
@@ -91,12 +92,16 @@ final class LinuxTask implements TracedTask {
     // ---- tracer thread only ----
     Tracee tracee;
     long seq;
-    /** The stop handed to the hook thread and not answered yet; null while it runs or listens. */
+    /** The two stop records reused in turn (hooks on the tracer thread). */
+    final StopRecord[] records = {new StopRecord(0, null), new StopRecord(0, null)};
+    /** The orig_rax its last syscall entry went on with, or {@code TracerSide.NOT_ENTERED}. */
+    long enteredAs = TracerSide.NOT_ENTERED;
+    /** The stop being handled on a hook thread, or held by a hook, and not answered yet; null while it runs or listens. */
     StopRecord held;
     /** The group stop it listens in, or null. */
     StopRecord listening;
 
-    // ---- hook thread only ----
+    // ---- the thread running its hooks only ----
     /** The last syscall entered (its number, and its flags for a clone), for the events inside it. */
     long lastSyscall = -1;
     long cloneFlags;
@@ -106,6 +111,9 @@ final class LinuxTask implements TracedTask {
     /** A handler's signal was handed over with a single-step: the next stop is the handler's entry. */
     boolean expectHandlerEntry;
     final SignalState signals = new SignalState();
+    /** The delivery loop's signal and action, kept across a getSignal that left the task held. */
+    final SignalInfo loopInfo = new SignalInfo();
+    final SigAction loopAction = new SigAction();
 
     LinuxTask(LinuxMachine machine, LinuxProcess process, int tid, boolean cloneChild) {
         this.machine = machine;
@@ -160,21 +168,26 @@ final class LinuxTask implements TracedTask {
 
     @Override
     public long register(Reg reg) {
-        StopRecord r = checkAccess("reading " + reg);
+        StopRecord r = checkAccess("reading ", reg);
         if (reg.isDebug()) return debug.read(reg);
-        return r.regs[reg.ordinal()];
+        int i = reg.ordinal();
+        if (!r.has(i)) machine.loadRegisters(this, r);
+        return r.regs[i];
     }
 
     @Override
     public void setRegister(Reg reg, long value) {
-        checkAccess("writing " + reg);
+        StopRecord checked = checkAccess("writing ", reg);
         if (reg.isDebug()) {
             debug.write(reg, value); // DR6 only: DR0-DR3 and DR7 belong to the slots' owners
             return;
         }
+        // All of them first: PTRACE_SETREGS writes them all. Not under the monitor: another thread waits for the tracer here.
+        if (!checked.loaded) machine.loadRegisters(this, checked);
         synchronized (regs) {
             StopRecord r = current;
             if (r == null) throw notNow("writing " + reg);
+            if (!r.loaded) throw notNow("writing " + reg); // a new stop came meanwhile (SIGKILL)
             r.regs[reg.ordinal()] = value;
             r.regsDirty = true;
         }
@@ -185,6 +198,7 @@ final class LinuxTask implements TracedTask {
         synchronized (regs) {
             if (before != null && before.regsDirty && before != r) {
                 System.arraycopy(before.regs, 0, r.regs, 0, StopRecord.REGS);
+                r.loaded = true;
                 r.regsDirty = true;
             }
             current = r;
@@ -201,7 +215,7 @@ final class LinuxTask implements TracedTask {
     @Override
     public long readMemory(long address, int length) {
         checkLength(length);
-        checkAccess("reading memory");
+        checkAccess("reading memory", null);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(8, 8);
             long n = new ProcessMemory(arena).read(tid, address, buf.asSlice(0, length));
@@ -215,7 +229,7 @@ final class LinuxTask implements TracedTask {
     @Override
     public void writeMemory(long address, int length, long value) {
         checkLength(length);
-        checkAccess("writing memory");
+        checkAccess("writing memory", null);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(8, 8);
             buf.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, value);
@@ -243,11 +257,14 @@ final class LinuxTask implements TracedTask {
         }
     }
 
-    /** The stop whose registers may be used now by the calling thread; throws outside a safe point. */
-    private StopRecord checkAccess(String what) {
+    /**
+     * The stop whose registers may be used now by the calling thread; throws outside a safe point.
+     * The message is made only then ({@code what}, and {@code reg} if any): reads are per stop.
+     */
+    private StopRecord checkAccess(String what, Reg reg) {
         StopRecord r = current;
         if (r != null && (runner.isCurrentThread() || utraceStopped)) return r;
-        throw notNow(what);
+        throw notNow(reg == null ? what : what + reg);
     }
 
     private IllegalStateException notNow(String what) {
@@ -309,9 +326,32 @@ final class LinuxTask implements TracedTask {
         }
     }
 
+    /** With hooks on the tracer thread, the end of a utrace stop calls the held hook again there. */
     @Override
     public void setUtraceStopped(boolean stopped) {
+        boolean was = utraceStopped;
         utraceStopped = stopped;
+        if (was && !stopped && machine.hooksOnTracer()) machine.released(this);
+    }
+
+    @Override
+    public boolean stopsWithoutParking() {
+        return machine.hooksOnTracer();
+    }
+
+    /** The syscalls its engines want now (the core's union); the tracer thread makes the tracee stop at them. */
+    private volatile SyscallSet wantedSyscalls = SyscallSet.NONE;
+
+    @Override
+    public void syscallsWanted(SyscallSet union) {
+        wantedSyscalls = union;
+        machine.syscallsWanted(this);
+    }
+
+    /** Tracer thread: under a filter, stops at every syscall while they want one outside it. */
+    void applyWantedSyscalls() {
+        Tracee tr = tracee;
+        if (tr != null) tr.wantSyscalls(wantedSyscalls);
     }
 
     boolean isUtraceStopped() {

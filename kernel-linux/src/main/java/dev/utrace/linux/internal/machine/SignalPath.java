@@ -9,7 +9,7 @@ import dev.utrace.spi.TraceHooks;
 import java.util.List;
 
 /**
- * {@code get_signal_to_deliver} for a real thread, on its hook thread, with the core's
+ * {@code get_signal_to_deliver} for a real thread, where its hooks run, with the core's
  * {@link TraceHooks#getSignal} at the top of the loop. The kernel has already dequeued the signal
  * of a signal-delivery stop: it is "in hand" ({@link SignalState}), and the loop's dequeue takes
  * it. What the loop decides is carried out by the kernel when the tracee goes on: the signal
@@ -24,18 +24,41 @@ final class SignalPath {
 
     private SignalPath() {}
 
-    /** The delivery loop: a decision for the kernel to carry out, or null when nothing is to be delivered. */
+    /** Returned by the loop when the core left the task held in {@link TraceHooks#getSignal}. */
+    static final Decision HELD = new Decision(0, null, Decision.Kind.FATAL);
+    private static final int NOT_CALLED = Integer.MIN_VALUE;
+
+    /**
+     * The delivery loop: a decision for the kernel to carry out, null when nothing is to be
+     * delivered, or {@link #HELD} (then {@link #callAgain} and {@link #goOn} take it up).
+     */
     static Decision loop(LinuxTask t, TraceHooks hooks) {
         t.clearWork(LinuxTask.W_SIGPENDING);
         // One info for all rounds: after -1 it may hold a signal an engine held, which a later REPORT round re-injects (R-SIG-4).
-        SignalInfo info = new SignalInfo();
-        SigAction ka = new SigAction();
+        t.loopInfo.clear();
+        return goOn(t, hooks, NOT_CALLED);
+    }
+
+    /** {@link TraceHooks#getSignal} again, with the arguments of the call that left the task held. */
+    static int callAgain(LinuxTask t, TraceHooks hooks) {
+        return hooks.getSignal(t, t.loopInfo, t.loopAction);
+    }
+
+    /** The loop from the answer {@code answered} of {@link TraceHooks#getSignal} on ({@code NOT_CALLED}: from the top). */
+    static Decision goOn(LinuxTask t, TraceHooks hooks, int answered) {
+        SignalInfo info = t.loopInfo;
+        SigAction ka = t.loopAction;
         while (true) {
-            if (t.machine.lettingGo()) return null;
-            ka.handler = SigAction.SIG_DFL;
-            ka.flags = 0;
-            ka.mask = 0;
-            int r = hooks.getSignal(t, info, ka);
+            int r = answered;
+            answered = NOT_CALLED;
+            if (r == NOT_CALLED) {
+                if (t.machine.lettingGo()) return null;
+                ka.handler = SigAction.SIG_DFL;
+                ka.flags = 0;
+                ka.mask = 0;
+                r = hooks.getSignal(t, info, ka);
+                if (hooks.held(t)) return HELD;
+            }
             if (r < 0) continue;
             int signr = r;
             SigAction act = ka;

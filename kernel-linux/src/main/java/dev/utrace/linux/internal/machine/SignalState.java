@@ -13,7 +13,7 @@ import java.util.List;
  * the signals this machine raised with {@code tgkill} whose siginfo it must put back when they
  * arrive (a held signal given back to the kernel, a signal decided at a stop where none could be
  * delivered, a signal ProcessControl sends "from the kernel"). The in-hand signal and the
- * requeued ones belong to the hook thread; the raised ones are added from any thread.
+ * requeued ones belong to the thread running the task's hooks; the raised ones are added from any thread.
  */
 final class SignalState {
     /** A signal raised with tgkill from this JVM, to be recognised when it is dequeued. */
@@ -74,6 +74,7 @@ final class SignalState {
 
     /** The held signals no round took (they are blocked), for the kernel to keep pending. */
     List<SignalInfo> drainRequeued() {
+        if (requeued.isEmpty()) return List.of();
         List<SignalInfo> out = new ArrayList<>(requeued);
         requeued.clear();
         return out;

@@ -17,11 +17,20 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * A task's hook thread (a virtual thread): it takes the task's ptrace stops from the tracer
- * thread one at a time, calls the core's hooks at the points where the kernel calls utrace's
- * (semantics reference, section 4.2), which may block it for the length of a utrace stop, and
- * answers how the tracee goes on; the tracer then restarts it. A stopped tracee so never holds up
- * the tracer thread or another tracee.
+ * Runs a task's hooks at its ptrace stops, at the points where the kernel calls utrace's
+ * (semantics reference, section 4.2), and answers how the tracee goes on.
+ *
+ * <p><b>Where the hooks run.</b> By default on the tracer thread itself, inside the stop's
+ * listener call: no thread hand-off, so a stop costs little more than ptrace's own round trip.
+ * A utrace stop then never parks that thread: the task answers
+ * {@link dev.utrace.spi.TracedTask#stopsWithoutParking()} true, a hook that stops returns
+ * {@link TraceHooks#held held}, and this runner records where ({@link Held}) and returns
+ * {@link #HELD}: the tracee stays in its ptrace stop. When the core lets the task go
+ * ({@code setUtraceStopped(false)}, or SIGKILL) the tracer thread calls {@link #continueHeld},
+ * which calls the same hook again and goes on from there. An engine callback that blocks holds
+ * up every tracee of the machine meanwhile; with {@code -Dutrace.linux.hooks=threads} each task
+ * instead has a hook thread of its own (a virtual thread) that takes its stops one at a time and
+ * is parked by the core for the length of a utrace stop ({@link #post}, {@link #run}).
  *
  * <p>Where the hooks are called, by stop: syscall entry (the syscall is skipped when aborted:
  * orig_rax -1, rax as the engines left it, -ENOSYS by default) and exit; the signal-delivery
@@ -35,13 +44,26 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 final class TaskRunner implements Runnable {
     private static final System.Logger LOG = System.getLogger(TaskRunner.class.getName());
+    /** The answer of a stop a hook left held: the tracee stays in its ptrace stop. */
+    static final Answer HELD = new Answer(Resume.HOLD, 0, null, null);
+
+    /** The hook that left the task held, called again when it is let go. */
+    enum Held { SYSCALL_ENTRY, SIGNAL_LOOP, RESUME, CONTINUED, LEAVE_GROUP_STOP, VFORK, EXIT }
     private static final int SYS_EXECVE = 59, SYS_EXECVEAT = 322, SYS_EXIT = 60, SYS_EXIT_GROUP = 231;
     private static final int SYS_CLONE = 56, SYS_FORK = 57, SYS_VFORK = 58, SYS_CLONE3 = 435;
 
     private final LinuxTask t;
     private final LinkedBlockingQueue<StopRecord> queue = new LinkedBlockingQueue<>();
-    private volatile Thread thread;
+    /** The thread running this task's hooks right now, or null. */
+    private volatile Thread handlingOn;
     private boolean sawFirstStop;
+    // The stop being handled or held, and what its work had reached (hooks' thread only).
+    private StopRecord stop;
+    private Held heldAt;
+    private Decision decision;
+    private boolean abortSyscall;
+    private int signalAnswer;
+    private ExitCode exitCode;
     /** The kernel has the group stopped and this thread was asked to leave it alone (ProcessControl). */
     boolean leaveGroupStopAsked;
 
@@ -49,16 +71,26 @@ final class TaskRunner implements Runnable {
         this.t = t;
     }
 
+    /** Starts the task's own hook thread (hooks on threads only). */
     void start() {
-        thread = Thread.ofVirtual().name("utrace-task-" + t.tid()).unstarted(this);
-        thread.start();
+        Thread.ofVirtual().name("utrace-task-" + t.tid()).start(this);
     }
 
+    /** Whether the calling thread is running this task's hooks (its registers may be used). */
     boolean isCurrentThread() {
-        return Thread.currentThread() == thread;
+        return handlingOn == Thread.currentThread();
     }
 
-    /** The tracer thread hands a stop (or the end) over. */
+    /** Whether a hook left the task held and has not been called again yet. */
+    boolean holding() {
+        return heldAt != null;
+    }
+
+    private boolean onThreads() {
+        return !t.machine.hooksOnTracer();
+    }
+
+    /** The tracer thread hands a stop (or the end) over to the hook thread (hooks on threads only). */
     void post(StopRecord r) {
         queue.add(r);
     }
@@ -77,7 +109,7 @@ final class TaskRunner implements Runnable {
                     ended(r);
                     return;
                 }
-                handle(r);
+                if (handle(r) == HELD) LOG.log(Level.ERROR, "a hook of {0} returned held to a hook thread; it is lost", t);
             }
         } catch (InterruptedException e) {
             LOG.log(Level.DEBUG, "hook thread of {0} interrupted; it ends", t);
@@ -90,21 +122,125 @@ final class TaskRunner implements Runnable {
 
     // ---- one stop ----
 
-    private void handle(StopRecord r) {
+    /**
+     * Handles stop {@code r}: its hooks, then the answer. On threads, the answer is sent to the
+     * tracer; on the tracer thread it is returned, or {@link #HELD}.
+     */
+    Answer handle(StopRecord r) {
         StopRecord before = t.current;
         synchronized (t.lock) {
             t.phase = LinuxTask.Phase.HANDLING;
             t.kickSent = false;
         }
         t.enterStop(r, before);
-        Answer a;
+        stop = r;
+        heldAt = null;
+        Thread was = enter();
         try {
-            a = t.machine.lettingGo() ? Answer.run(t) : dispatch(r);
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "internal error at " + r + " of " + t + "; letting it run", e);
-            a = r.kind == StopKind.GROUP_STOP ? Answer.LISTEN : Answer.run(t);
+            Answer a;
+            try {
+                a = t.machine.lettingGo() ? Answer.run(t) : dispatch(r);
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "internal error at " + r + " of " + t + "; letting it run", e);
+                a = plain(r);
+            }
+            return a == HELD ? HELD : finish(r, a);
+        } finally {
+            leave(was);
         }
-        finish(r, a);
+    }
+
+    /**
+     * The core let the task go from the stop a hook left it held in (or SIGKILL woke it): the
+     * hook is called again, as it asks, and the stop's work goes on from there. Tracer thread.
+     *
+     * @return the answer for the held stop, {@link #HELD} if a hook holds it again, or null when
+     *         nothing was held
+     */
+    Answer continueHeld() {
+        Held at = heldAt;
+        if (at == null) return null;
+        heldAt = null;
+        StopRecord r = stop;
+        Thread was = enter();
+        try {
+            Answer a;
+            try {
+                callAgain(at);
+                if (t.machine.lettingGo()) {
+                    heldAt = null; // its stop is over; the tracee is let go where it stands
+                    a = Answer.run(t);
+                } else {
+                    a = goOn(at, r);
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "internal error going on from " + at + " at " + r + " of " + t + "; letting it run", e);
+                heldAt = null;
+                a = plain(r);
+            }
+            return a == HELD ? HELD : finish(r, a);
+        } finally {
+            leave(was);
+        }
+    }
+
+    /** The task's ptrace stop ended under a held hook (SIGKILL): the hook is called again, its answer dropped. */
+    void wokenFromHeld() {
+        if (continueHeld() == HELD) {
+            LOG.log(Level.WARNING, "a hook of {0} held it again though SIGKILL is pending; the core no longer holds it", t);
+            heldAt = null;
+        }
+    }
+
+    private Thread enter() {
+        Thread was = handlingOn;
+        handlingOn = Thread.currentThread();
+        StallWatch w = t.machine.stallWatch();
+        if (w != null) w.begin(t);
+        return was;
+    }
+
+    private void leave(Thread was) {
+        handlingOn = was;
+        StallWatch w = t.machine.stallWatch();
+        if (w != null) w.end();
+    }
+
+    private static Answer plain(StopRecord r) {
+        return r.kind == StopKind.GROUP_STOP ? Answer.LISTEN : new Answer(Resume.SYSCALL, 0, null, null);
+    }
+
+    /** The same hook, with the same arguments, as {@link dev.utrace.spi.TracedTask#stopsWithoutParking()} asks. */
+    private void callAgain(Held at) {
+        TraceHooks h = hooks();
+        switch (at) {
+            case SYSCALL_ENTRY -> abortSyscall = h.syscallEntry(t);
+            case SIGNAL_LOOP -> signalAnswer = SignalPath.callAgain(t, h);
+            case RESUME -> h.resume(t);
+            case CONTINUED, LEAVE_GROUP_STOP -> h.finishJobControlStop(t);
+            case VFORK -> h.finishVfork(t);
+            case EXIT -> h.exit(t, exitCode);
+        }
+    }
+
+    /** What the stop's work does after the hook at {@code at} returned. */
+    private Answer goOn(Held at, StopRecord r) {
+        return switch (at) {
+            case SYSCALL_ENTRY -> syscallEntered();
+            case SIGNAL_LOOP -> signalAnswered(r);
+            case RESUME -> resumed(r);
+            case CONTINUED -> continuedOn(r);
+            case LEAVE_GROUP_STOP -> leftGroupStop(r);
+            case VFORK -> vforkFinished();
+            case EXIT -> exited();
+        };
+    }
+
+    /** Whether the hook just returned from left the task held at {@code at}; if so, remembers where. */
+    private boolean holds(Held at) {
+        if (!hooks().held(t)) return false;
+        heldAt = at;
+        return true;
     }
 
     private Answer dispatch(StopRecord r) {
@@ -137,17 +273,18 @@ final class TaskRunner implements Runnable {
      * otherwise the registers go away with the stop, and a request that came while it was handled
      * (notify-resume, signal check) interrupts it again at once, so none is lost.
      */
-    private void finish(StopRecord r, Answer a) {
+    private Answer finish(StopRecord r, Answer a) {
         while (a.how() == Resume.LISTEN) {
             synchronized (t.lock) {
                 if (!leaveGroupStopAsked) {
                     t.phase = LinuxTask.Phase.LISTENING;
-                    t.machine.answer(t, r, a);
-                    return;
+                    if (onThreads()) t.machine.answer(t, r, a);
+                    return a;
                 }
                 leaveGroupStopAsked = false;
             }
             a = leaveGroupStop(r);
+            if (a == HELD) return HELD;
         }
         synchronized (t.debug) {
             t.debug.trapOutstanding = false;
@@ -155,13 +292,15 @@ final class TaskRunner implements Runnable {
         synchronized (t.lock) {
             t.leaveStop();
             t.phase = LinuxTask.Phase.RUNNING;
-            t.machine.answer(t, r, a);
+            // On the tracer thread the tracee runs once this returns; the interrupt below is a command that runs after.
+            if (onThreads()) t.machine.answer(t, r, a);
             // A signal handed to a handler stops again at the handler's entry, which does the work.
             boolean owed = (t.work() & (LinuxTask.W_SIGPENDING | LinuxTask.W_NOTIFY_RESUME)) != 0 && !t.fatal
                     && !t.expectHandlerEntry;
             t.kickSent = owed;
             if (owed) t.machine.interrupt(t);
         }
+        return a;
     }
 
     /**
@@ -171,19 +310,55 @@ final class TaskRunner implements Runnable {
      * handler's entry, the end of a group stop).
      */
     private Answer returnToUser(StopRecord r) {
-        Decision d = null;
+        decision = null;
+        return userWork(r);
+    }
+
+    private Answer userWork(StopRecord r) {
         while (!t.machine.lettingGo()) {
             int w = t.work();
-            if (d == null && (t.fatal || (w & LinuxTask.W_SIGPENDING) != 0 || !t.signals.inHandTaken())) {
-                d = SignalPath.loop(t, hooks());
-                if (d != null) break;
+            if (decision == null && (t.fatal || (w & LinuxTask.W_SIGPENDING) != 0 || !t.signals.inHandTaken())) {
+                Decision d = SignalPath.loop(t, hooks());
+                if (d == SignalPath.HELD) {
+                    heldAt = Held.SIGNAL_LOOP;
+                    return HELD;
+                }
+                if (d != null) {
+                    decision = d;
+                    break;
+                }
             } else if ((w & LinuxTask.W_NOTIFY_RESUME) != 0) {
                 t.clearWork(LinuxTask.W_NOTIFY_RESUME);
                 hooks().resume(t);
+                if (holds(Held.RESUME)) return HELD;
             } else {
                 break;
             }
         }
+        return userWorkDone(r);
+    }
+
+    private Answer signalAnswered(StopRecord r) {
+        if (holds(Held.SIGNAL_LOOP)) return HELD;
+        Decision d = SignalPath.goOn(t, hooks(), signalAnswer);
+        if (d == SignalPath.HELD) {
+            heldAt = Held.SIGNAL_LOOP;
+            return HELD;
+        }
+        if (d == null) return userWork(r);
+        decision = d;
+        return userWorkDone(r);
+    }
+
+    private Answer resumed(StopRecord r) {
+        if (holds(Held.RESUME)) return HELD;
+        return userWork(r);
+    }
+
+    /** The signal decided (or none), carried out at this stop or given back to the kernel for its own. */
+    private Answer userWorkDone(StopRecord r) {
+        Decision d = decision;
+        decision = null;
         SignalInfo left = t.signals.release();
         List<SignalInfo> held = t.signals.drainRequeued();
         if (t.machine.lettingGo()) {
@@ -212,7 +387,13 @@ final class TaskRunner implements Runnable {
         if (nr == SYS_EXIT || nr == SYS_EXIT_GROUP) t.exitingOnItsOwn = true;
         if (nr == SYS_EXECVE || nr == SYS_EXECVEAT) t.execPath = t.machine.peekString(t, r.args[nr == SYS_EXECVE ? 0 : 1]);
         if (nr == SYS_CLONE || nr == SYS_FORK || nr == SYS_VFORK || nr == SYS_CLONE3) t.cloneFlags = cloneFlags(nr, r);
-        if (hooks().syscallEntry(t)) {
+        abortSyscall = hooks().syscallEntry(t);
+        return syscallEntered();
+    }
+
+    private Answer syscallEntered() {
+        if (holds(Held.SYSCALL_ENTRY)) return HELD;
+        if (abortSyscall) {
             // Skipped (R-SYS-3): the kernel runs no syscall for number -1 and keeps rax, -ENOSYS unless an engine stored a value.
             t.setRegister(Reg.ORIG_RAX, -1);
         }
@@ -269,6 +450,11 @@ final class TaskRunner implements Runnable {
         t.inJobctlStop = false;
         t.setState(TaskState.RUNNING);
         hooks().finishJobControlStop(t);
+        return continuedOn(r);
+    }
+
+    private Answer continuedOn(StopRecord r) {
+        if (holds(Held.CONTINUED)) return HELD;
         if (t.process.threadContinued()) hooks().jctl(t, Signals.CLD_CONTINUED, Signals.CLD_CONTINUED);
         return returnToUser(r);
     }
@@ -279,6 +465,11 @@ final class TaskRunner implements Runnable {
         t.setState(TaskState.RUNNING);
         t.process.threadLeftStop();
         hooks().finishJobControlStop(t);
+        return leftGroupStop(r);
+    }
+
+    private Answer leftGroupStop(StopRecord r) {
+        if (holds(Held.LEAVE_GROUP_STOP)) return HELD;
         return returnToUser(r);
     }
 
@@ -298,14 +489,21 @@ final class TaskRunner implements Runnable {
         } finally {
             if (child != null) child.cloneReported.complete(null);
         }
-        if (r.kind == StopKind.VFORK) hooks().finishVfork(t);
+        if (r.kind != StopKind.VFORK) return Answer.run(t);
+        hooks().finishVfork(t);
+        return vforkFinished();
+    }
+
+    private Answer vforkFinished() {
+        if (holds(Held.VFORK)) return HELD;
         return Answer.run(t);
     }
 
     private Answer exec(StopRecord r) {
         LinuxTask old = r.oldLeader;
         if (old != null) {
-            // The old leader vanished in de_thread: its death report first, then its reap here, in the exec'ing thread.
+            // The old leader vanished in de_thread: its death report first (the tracer ended it before
+            // this stop; on threads, wait for its hook thread), then its reap here, in the exec'ing thread.
             old.deathReported.join();
             t.machine.releaseAfterExec(old);
         }
@@ -331,7 +529,13 @@ final class TaskRunner implements Runnable {
             t.fatal = true; // killed (SIGKILL, a group exit, an exec elsewhere): no engine may hold it (R-STOP-6)
         }
         // The kernel fixed the status already; a code an engine sets here is not carried out.
-        hooks().exit(t, new ExitCode(status));
+        exitCode = new ExitCode(status);
+        hooks().exit(t, exitCode);
+        return exited();
+    }
+
+    private Answer exited() {
+        if (holds(Held.EXIT)) return HELD;
         synchronized (t.debug) {
             t.debug.gone = true;
             t.debug.disarm();
@@ -341,10 +545,22 @@ final class TaskRunner implements Runnable {
 
     // ---- the end ----
 
-    private void ended(StopRecord r) {
+    /** The task's end (once; a second is ignored). On the tracer thread, or after it ended. */
+    void ended(StopRecord r) {
         synchronized (t.lock) {
+            if (t.phase == LinuxTask.Phase.GONE) return;
             t.phase = LinuxTask.Phase.GONE;
         }
+        Thread was = enter();
+        try {
+            end(r);
+        } finally {
+            leave(was);
+            t.deathReported.complete(null);
+        }
+    }
+
+    private void end(StopRecord r) {
         LinuxSlots.abandon(t);
         t.leaveStop();
         switch (r.ended) {

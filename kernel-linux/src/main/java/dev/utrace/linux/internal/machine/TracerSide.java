@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.SignalInfo;
 import dev.utrace.api.task.Signals;
 import dev.utrace.linux.internal.sys.DebugRegs;
@@ -28,14 +29,19 @@ import java.util.Map;
 /**
  * The machine's side of the tracer thread. At each ptrace stop it copies the stop and the
  * registers (one PTRACE_GETREGS), the siginfo of a signal, DR6 of a SIGTRAP (recording watchpoint
- * hits), writes debug slots that changed, and hands the stop to the task's hook thread, leaving
- * the tracee held ({@link Resume#HOLD}); it never waits for a hook thread. The hook thread's
- * answer comes back as a command: registers written back if changed, the siginfo set, the tracee
- * restarted. A new stop of a tracee whose previous stop is still held can only mean SIGKILL woke
- * it: the task is marked killed and the core told (R-STOP-6). Tracer thread only.
+ * hits), writes debug slots that changed, and has the task's {@link TaskRunner} handle it: right
+ * here, restarting the tracee with the answer (registers written back if changed, the signal and
+ * its siginfo set), or leaving it held ({@link Resume#HOLD}) while a hook holds it, until the
+ * core lets it go ({@link #released}); or, with hooks on threads, handed to the task's hook thread,
+ * whose answer comes back as a command ({@link #answer}); it never waits for a hook thread. A new
+ * stop of a tracee whose previous stop is still held can only mean SIGKILL woke it: the task is
+ * marked killed and the core told (R-STOP-6). Tracer thread only.
  */
 final class TracerSide implements TraceeListener {
     private static final System.Logger LOG = System.getLogger(TracerSide.class.getName());
+
+    /** {@link LinuxTask#enteredAs} when the last stop was no syscall entry. */
+    static final long NOT_ENTERED = Long.MIN_VALUE;
 
     private final LinuxMachine machine;
     private final Map<Tracee, LinuxTask> byTracee = new IdentityHashMap<>();
@@ -86,8 +92,9 @@ final class TracerSide implements TraceeListener {
             // It left a stop we held: only SIGKILL does that (R-STOP-6).
             t.held = null;
             machine.killed(t);
+            if (machine.hooksOnTracer()) t.runner.wokenFromHeld();
         }
-        StopRecord r = new StopRecord(++t.seq, stop.kind());
+        StopRecord r = record(t, stop.kind());
         r.first = first;
         try {
             fill(t, tracee, stop, r);
@@ -101,10 +108,32 @@ final class TracerSide implements TraceeListener {
             // SIGKILL took it out of this stop while we looked; its exit stop or death follows.
             return stop.kind() == StopKind.GROUP_STOP ? Resume.LISTEN : Resume.SYSCALL;
         }
-        t.held = r;
         t.listening = null;
-        t.runner.post(r);
-        return Resume.HOLD;
+        if (!machine.hooksOnTracer()) {
+            t.held = r;
+            t.runner.post(r);
+            return Resume.HOLD;
+        }
+        Answer a = t.runner.handle(r);
+        if (a == TaskRunner.HELD) {
+            t.held = r;
+            return Resume.HOLD;
+        }
+        return restart(t, tracee, stop, r, a);
+    }
+
+    /** The answer to the stop {@code stop} is in, carried out by the listener's return. */
+    private Resume restart(LinuxTask t, Tracee tracee, Stop stop, StopRecord r, Answer a) {
+        try {
+            prepare(t, tracee, r, a);
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ESRCH) return a.how(); // killed meanwhile: its end follows
+            LOG.log(Level.WARNING, "could not let " + t + " go on as its hooks decided (" + a + "); resuming it plainly", e);
+            return r.kind == StopKind.GROUP_STOP ? Resume.LISTEN : Resume.SYSCALL;
+        }
+        if (stop.kind() == StopKind.SIGNAL) stop.deliver(a.signal());
+        if (a.how() == Resume.LISTEN) t.listening = r;
+        return a.how();
     }
 
     /** The first stop of a thread this machine did not see created: a spawned program, or a thread of an attach. */
@@ -117,20 +146,43 @@ final class TracerSide implements TraceeListener {
         LinuxTask t = machine.newTask(p, tracee.tid(), false);
         t.tracee = tracee;
         byTracee.put(tracee, t);
-        t.runner.start();
+        if (!machine.hooksOnTracer()) t.runner.start();
         return t;
     }
 
+    /** The record for a new stop of {@code t}: the one of its two that is not current (hooks on the tracer thread), else a new one. */
+    private StopRecord record(LinuxTask t, StopKind kind) {
+        long seq = ++t.seq;
+        if (!machine.hooksOnTracer()) return new StopRecord(seq, kind);
+        StopRecord[] rs = t.records;
+        return (rs[0] != t.current ? rs[0] : rs[1]).reuse(seq, kind);
+    }
+
+    /** Syscall stops take their registers from the syscall info, and fetch the rest if asked ({@link #load}). */
     private void fill(LinuxTask t, Tracee tracee, Stop stop, StopRecord r) {
-        tracee.getRegs(regs);
-        MemorySegment seg = regs.segment();
-        for (int i = 0; i < StopRecord.REGS; i++) r.regs[i] = seg.get(JAVA_LONG, i * 8L);
+        boolean lazy = machine.hooksOnTracer()
+                && (stop.kind() == StopKind.SYSCALL_ENTRY || stop.kind() == StopKind.SYSCALL_EXIT);
+        if (!lazy) load(tracee, r);
         switch (stop.kind()) {
             case SYSCALL_ENTRY -> {
                 r.syscall = stop.syscall();
                 for (int i = 0; i < 6; i++) r.args[i] = stop.arg(i);
+                if (lazy) {
+                    r.set(Reg.ORIG_RAX, r.syscall);
+                    for (int i = 0; i < 6; i++) r.set(Reg.SYSCALL_ARGS[i], r.args[i]);
+                    r.set(Reg.RIP, stop.instructionPointer());
+                    r.set(Reg.RSP, stop.stackPointer());
+                }
             }
-            case SYSCALL_EXIT -> r.returnValue = stop.returnValue();
+            case SYSCALL_EXIT -> {
+                r.returnValue = stop.returnValue();
+                if (lazy) {
+                    r.set(Reg.RAX, r.returnValue);
+                    r.set(Reg.RIP, stop.instructionPointer());
+                    r.set(Reg.RSP, stop.stackPointer());
+                    if (t.enteredAs != NOT_ENTERED) r.set(Reg.ORIG_RAX, t.enteredAs);
+                }
+            }
             case SIGNAL -> {
                 r.signal = stop.signal();
                 tracee.getSigInfo(siginfo);
@@ -152,13 +204,29 @@ final class TracerSide implements TraceeListener {
         }
     }
 
+    /** Fetches every register of the stop (PTRACE_GETREGS). */
+    private void load(Tracee tracee, StopRecord r) {
+        tracee.getRegs(regs);
+        MemorySegment seg = regs.segment();
+        for (int i = 0; i < StopRecord.REGS; i++) r.regs[i] = seg.get(JAVA_LONG, i * 8L);
+        r.loaded = true;
+    }
+
+    /** The registers of {@code r}, the stop {@code t} is in, fetched if they were not (tracer thread). */
+    void load(LinuxTask t, StopRecord r) {
+        if (r.loaded) return;
+        Tracee tracee = t.tracee;
+        if (tracee == null || t.current != r) throw new IllegalStateException(t + " is no longer in the stop whose registers were asked for");
+        load(tracee, r);
+    }
+
     /** A SIGTRAP: DR6 says which debug slots fired (it is read at every SIGTRAP, for the DR6 register too). */
     private void trap(LinuxTask t, Tracee tracee, StopRecord r) {
         long dr6 = tracee.peekUser(DebugRegs.DR6);
         t.debug.dr6 = dr6;
         if (r.info.code != Signals.TRAP_HWBKPT || DebugRegs.firedSlots(dr6) == 0) return;
         int tid = tracee.tid();
-        boolean hit = LinuxSlots.trap(t, dr6, r.regs[dev.utrace.api.task.Reg.RIP.ordinal()], (address, length) -> {
+        boolean hit = LinuxSlots.trap(t, dr6, r.regs[Reg.RIP.ordinal()], (address, length) -> {
             try {
                 memory.read(tid, address, word);
                 long v = word.get(JAVA_LONG, 0);
@@ -176,7 +244,7 @@ final class TracerSide implements TraceeListener {
         LinuxTask child = machine.newTask(p, c.tid(), true);
         child.tracee = c;
         byTracee.put(c, child);
-        child.runner.start();
+        if (!machine.hooksOnTracer()) child.runner.start();
         return child;
     }
 
@@ -211,36 +279,40 @@ final class TracerSide implements TraceeListener {
         }
         t.held = null;
         t.tracee = null;
-        t.runner.post(StopRecord.end(switch (end) {
+        StopRecord r = StopRecord.end(switch (end) {
             case EXITED, KILLED -> StopRecord.End.EXITED;
             case REPLACED_BY_EXEC -> StopRecord.End.REPLACED_BY_EXEC;
             case DETACHED -> StopRecord.End.LET_GO;
-        }, status));
+        }, status);
+        if (machine.hooksOnTracer()) {
+            if (t.runner.holding()) t.runner.wokenFromHeld(); // the core's stop ends with the task
+            t.runner.ended(r);
+        } else {
+            t.runner.post(r);
+        }
     }
 
     // ---- commands from other threads ----
 
-    /** The hook thread's answer to stop {@code r}: dropped if a newer stop came (a SIGKILL woke the tracee). */
+    /**
+     * The core let {@code t} go from a stop a hook held: the hook is called again, and the tracee
+     * restarted with the answer (unless stopped again meanwhile, or a hook holds it again).
+     */
+    void released(LinuxTask t) {
+        StopRecord r = t.held;
+        if (r == null || !t.runner.holding() || (t.isUtraceStopped() && !t.fatal)) return;
+        Answer a = t.runner.continueHeld();
+        if (a == null || a == TaskRunner.HELD || machine.lettingGo()) return;
+        answer(t, r, a);
+    }
+
+    /** The answer to held stop {@code r}: dropped if a newer stop came (a SIGKILL woke the tracee). */
     void answer(LinuxTask t, StopRecord r, Answer a) {
         Tracee tracee = t.tracee;
         if (tracee == null || t.seq != r.seq || !tracee.isHeld()) return;
         t.held = null;
         try {
-            if (r.regsDirty) {
-                MemorySegment seg = regs.segment();
-                for (int i = 0; i < StopRecord.REGS; i++) seg.set(JAVA_LONG, i * 8L, r.regs[i]);
-                tracee.setRegs(regs);
-                r.regsDirty = false;
-            }
-            if (t.debug.dr6Dirty) {
-                t.debug.dr6Dirty = false;
-                tracee.pokeUser(DebugRegs.DR6, t.debug.dr6);
-            }
-            LinuxSlots.apply(t, tracee);
-            if (a.info() != null) {
-                encode(a.info(), a.raw());
-                tracee.setSigInfo(siginfo);
-            }
+            prepare(t, tracee, r, a);
             if (a.how() == Resume.LISTEN) t.listening = r;
             tracee.resume(a.how(), a.signal());
         } catch (LinuxException e) {
@@ -251,6 +323,27 @@ final class TracerSide implements TraceeListener {
             } catch (LinuxException again) {
                 LOG.log(Level.DEBUG, "and that failed too: {0}", again.getMessage());
             }
+        }
+    }
+
+    /** What goes with the answer before the tracee runs: registers, DR6 and slots written, the siginfo set. */
+    private void prepare(LinuxTask t, Tracee tracee, StopRecord r, Answer a) {
+        // What orig_rax the syscall exit stop will have (the syscall info at exit does not say).
+        t.enteredAs = r.kind == StopKind.SYSCALL_ENTRY ? r.regs[Reg.ORIG_RAX.ordinal()] : NOT_ENTERED;
+        if (r.regsDirty) {
+            MemorySegment seg = regs.segment();
+            for (int i = 0; i < StopRecord.REGS; i++) seg.set(JAVA_LONG, i * 8L, r.regs[i]);
+            tracee.setRegs(regs);
+            r.regsDirty = false;
+        }
+        if (t.debug.dr6Dirty) {
+            t.debug.dr6Dirty = false;
+            tracee.pokeUser(DebugRegs.DR6, t.debug.dr6);
+        }
+        LinuxSlots.apply(t, tracee);
+        if (a.info() != null) {
+            encode(a.info(), a.raw());
+            tracee.setSigInfo(siginfo);
         }
     }
 

@@ -42,6 +42,7 @@ public final class Ptrace {
     public static final int O_TRACEEXEC = 0x10;
     public static final int O_TRACEVFORKDONE = 0x20;
     public static final int O_TRACEEXIT = 0x40;
+    public static final int O_TRACESECCOMP = 0x80;
     public static final int O_EXITKILL = 0x100000;
 
     public static final int EVENT_FORK = 1;

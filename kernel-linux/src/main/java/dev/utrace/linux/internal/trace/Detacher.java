@@ -21,6 +21,16 @@ import java.util.concurrent.CompletableFuture;
  *     again on its own (the kernel re-arms the group stop at detach), and the pending
  *     INTERRUPT trap is dropped by the detach, so no stop is left behind.
  * </ul>
+ *
+ * <p><b>A process under a seccomp filter this tracer installed is kept, not detached.</b>
+ * Without a tracer the kernel makes every syscall the filter traces fail with ENOSYS (measured:
+ * an {@code open} gets -1 ENOSYS), and a filter cannot be removed. So at that same stop each of
+ * its threads is let go as far as the listener is concerned ({@link End#DETACHED}, debug
+ * registers disarmed) but stays attached: from then on the tracer answers every stop of it as
+ * the kernel would without a tracer (a seccomp or syscall stop: run on; a signal: delivered; a
+ * group stop: listened in), and its new threads and children likewise, until they end. The
+ * tracer thread runs on for them after {@link Tracer#close()} returns; if the JVM ends first they
+ * are killed with it (their seize asked for PTRACE_O_EXITKILL) rather than left to fail.
  */
 final class Detacher {
 
@@ -32,7 +42,10 @@ final class Detacher {
         this.loop = loop;
     }
 
-    /** Detaches every thread of {@code p}; the future completes when none is traced (or the process died). */
+    /**
+     * Detaches every thread of {@code p} (keeps them, for a process under a filter); the future
+     * completes when none is traced (or kept, or the process died).
+     */
     CompletableFuture<Void> detach(TracedProcess p) {
         if (p.detach != null) return p.detach;
         p.detach = new CompletableFuture<>();
@@ -45,7 +58,7 @@ final class Detacher {
         if (t.detaching) return;
         t.detaching = true;
         switch (t.state) {
-            case HELD -> finish(t, t.heldKind == StopKind.SIGNAL ? t.heldSignal : 0);
+            case HELD -> finish(t, t.heldKind == StopKind.SIGNAL ? t.heldSignal : 0, t.heldKind == StopKind.GROUP_STOP);
             case RUNNING, LISTENING -> {
                 if (!loop.interrupt(t)) LOG.log(System.Logger.Level.DEBUG, "{0} is dying; its death ends the detach", t);
             }
@@ -56,13 +69,28 @@ final class Detacher {
 
     /** A stop of a thread being detached. */
     void onStop(Tracee t, int sig, int event) {
-        boolean signalDelivery = event == 0 && sig != (Signals.SIGTRAP | 0x80);
-        finish(t, signalDelivery ? sig : 0);
+        finish(t, signalDelivery(sig, event) ? sig : 0, groupStop(sig, event));
     }
 
-    /** Detaches the stopped thread {@code t}, handing it {@code signal}. */
-    void finish(Tracee t, int signal) {
+    private static boolean signalDelivery(int sig, int event) {
+        return event == 0 && sig != (Signals.SIGTRAP | 0x80);
+    }
+
+    private static boolean groupStop(int sig, int event) {
+        return event == Ptrace.EVENT_STOP && Signals.isStopSignal(sig);
+    }
+
+    /** Detaches the stopped thread {@code t}, handing it {@code signal} (kept instead under a filter: see the class comment). */
+    void finish(Tracee t, int signal, boolean inGroupStop) {
         disarmDebugRegisters(t);
+        if (t.process.filter != null) {
+            t.detaching = false;
+            loop.end(t, End.DETACHED, 0); // the listener's last word: nobody listens from now on
+            markKept(t);
+            loop.restart(t, inGroupStop ? Resume.LISTEN : Resume.CONT, signal);
+            completeIfDone(t.process);
+            return;
+        }
         if (Ptrace.call(loop.callState, Ptrace.DETACH, t.tid, 0, signal) < 0) {
             int errno = Libc.errno(loop.callState);
             if (errno == Errno.ESRCH) {
@@ -88,7 +116,29 @@ final class Detacher {
     }
 
     private void completeIfDone(TracedProcess p) {
-        if (p.detach != null && p.threads.isEmpty()) p.detach.complete(null);
+        if (p.detach == null) return;
+        for (Tracee t : p.threads) {
+            if (!t.kept) return;
+        }
+        p.detach.complete(null);
+    }
+
+    // ---- kept tracees (a process under a filter) ----
+
+    private void markKept(Tracee t) {
+        t.kept = true;
+        loop.keptCount++;
+    }
+
+    /** A thread or child a kept tracee created: kept from its first stop on. */
+    void keepNew(Tracee child) {
+        child.detaching = false;
+        markKept(child);
+    }
+
+    /** A stop of a kept tracee: answered as the kernel would without a tracer. */
+    void keep(Tracee t, int sig, int event) {
+        loop.restart(t, groupStop(sig, event) ? Resume.LISTEN : Resume.CONT, signalDelivery(sig, event) ? sig : 0);
     }
 
     private void disarmDebugRegisters(Tracee t) {

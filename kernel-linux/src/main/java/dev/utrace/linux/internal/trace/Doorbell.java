@@ -27,6 +27,8 @@ final class Doorbell {
     private final AtomicBoolean rung = new AtomicBoolean();
     /** Guards {@link #pid} against reuse: no SIGURG goes to a pid once the doorbell is reaped. */
     private final Object lock = new Object();
+    /** The errno of a ring's kill, used under {@link #lock}: a ring allocates nothing. */
+    private final MemorySegment ringState = Libc.newCallState(Arena.ofAuto());
     private int pid;
     private boolean retired;
 
@@ -56,9 +58,7 @@ final class Doorbell {
         if (rung.getAndSet(true)) return;
         synchronized (lock) {
             if (retired || pid == 0) return;
-            try (Arena arena = Arena.ofConfined()) {
-                Signals.kill(Libc.newCallState(arena), pid, Signals.SIGURG);
-            }
+            Signals.kill(ringState, pid, Signals.SIGURG);
         }
     }
 

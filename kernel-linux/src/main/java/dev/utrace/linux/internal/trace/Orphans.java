@@ -69,10 +69,18 @@ final class Orphans {
             Early e = early.remove(tid);
             ProcFs.Status s = ProcFs.status(tid);
             if (s == null || s.tgid() != tid) continue; // a thread of the dead process died with it
-            Tracee child = loop.register(tid, loop.newProcess(tid, null, p.killOnClose), listener);
+            TracedProcess process = loop.newProcess(tid, null, p.killOnClose);
+            process.filter = p.filter; // a fork inherits the filter
+            Tracee child = loop.register(tid, process, listener);
+            if (keptCreator(p)) loop.detacher.keepNew(child);
             LOG.log(System.Logger.Level.DEBUG, "{0} adopted: its parent {1} died before reporting it", child, p.pid);
             loop.handleAdopted(child, e.status);
         }
+    }
+
+    /** Whether the gone process's threads were kept ({@link Detacher}): its orphans are kept too. */
+    private static boolean keptCreator(TracedProcess p) {
+        return p.detach != null && p.detach.isDone() && p.filter != null;
     }
 
     private void letGo(int tid) {

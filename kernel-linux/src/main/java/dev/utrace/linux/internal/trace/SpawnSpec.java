@@ -1,5 +1,6 @@
 package dev.utrace.linux.internal.trace;
 
+import dev.utrace.api.SyscallSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,15 @@ import java.util.Map;
  * @param killOnClose whether closing the tracer kills the program (and the children it forked
  *                    while traced) rather than letting it run on untraced; with it, the kernel
  *                    also kills them if this JVM dies ({@code PTRACE_O_EXITKILL})
+ * @param syscalls    the syscalls to stop at, through a seccomp filter installed before the
+ *                    program's first instruction (inherited by its threads and children): the
+ *                    others never stop; null for every syscall (no filter). A listener sees a
+ *                    filtered syscall's entry as usual, and its exit. A program under a filter is
+ *                    kept attached when detached or at close, and dies with this JVM
+ *                    ({@link Tracer#detach})
  */
 public record SpawnSpec(String program, List<String> args, String argv0, List<String> env, String cwd,
-                        boolean killOnClose) {
+                        boolean killOnClose, SyscallSet syscalls) {
 
     public SpawnSpec {
         if (program == null || program.isEmpty()) throw new IllegalArgumentException("no program given: name a program to run");
@@ -40,7 +47,7 @@ public record SpawnSpec(String program, List<String> args, String argv0, List<St
 
     /** {@code program} with {@code args}, this JVM's environment and directory, left running at close. */
     public static SpawnSpec of(String program, String... args) {
-        return new SpawnSpec(program, List.of(args), null, null, null, false);
+        return new SpawnSpec(program, List.of(args), null, null, null, false, null);
     }
 
     public SpawnSpec withEnv(Map<String, String> variables) {
@@ -50,19 +57,24 @@ public record SpawnSpec(String program, List<String> args, String argv0, List<St
     }
 
     public SpawnSpec withEnvList(List<String> entries) {
-        return new SpawnSpec(program, args, argv0, entries, cwd, killOnClose);
+        return new SpawnSpec(program, args, argv0, entries, cwd, killOnClose, syscalls);
     }
 
     public SpawnSpec withCwd(String directory) {
-        return new SpawnSpec(program, args, argv0, env, directory, killOnClose);
+        return new SpawnSpec(program, args, argv0, env, directory, killOnClose, syscalls);
     }
 
     public SpawnSpec withArgv0(String name) {
-        return new SpawnSpec(program, args, name, env, cwd, killOnClose);
+        return new SpawnSpec(program, args, name, env, cwd, killOnClose, syscalls);
     }
 
     public SpawnSpec withKillOnClose(boolean kill) {
-        return new SpawnSpec(program, args, argv0, env, cwd, kill);
+        return new SpawnSpec(program, args, argv0, env, cwd, kill, syscalls);
+    }
+
+    /** Stops only at {@code stopAt} (a seccomp filter), or at every syscall for null. */
+    public SpawnSpec withSyscalls(SyscallSet stopAt) {
+        return new SpawnSpec(program, args, argv0, env, cwd, killOnClose, stopAt == null || stopAt.isAll() ? null : stopAt);
     }
 
     private static void noNul(String what, String value) {

@@ -26,7 +26,9 @@ import java.util.concurrent.CompletableFuture;
  * (still intact at the top of its stack), so the program gets exactly the requested argv[0] and
  * environment; a shell would have reordered the environment, set PWD, and dropped names that
  * are not shell identifiers. The program starts at the {@code PTRACE_EVENT_EXEC} stop, the first
- * stop its listener sees; the shell is never shown.
+ * stop its listener sees; the shell is never shown. A spec with {@link SpawnSpec#syscalls()} gets
+ * its seccomp filter installed there too, before the exec ({@link FilterInjector}); if that
+ * fails the program runs without one, stopping at every syscall, and a warning says why.
  */
 final class Spawner {
 
@@ -49,6 +51,8 @@ final class Spawner {
         boolean inExecve;
         boolean rewritten;
         int execErrno;
+        /** Installs the spec's filter at the execve entry; null for none. */
+        final FilterInjector injector;
 
         Pending(SpawnSpec spec, TraceeListener listener, CompletableFuture<Spawned> future, Spawned spawned,
                 int shellArgc, int envc) {
@@ -58,6 +62,7 @@ final class Spawner {
             this.spawned = spawned;
             this.shellArgc = shellArgc;
             this.envc = envc;
+            this.injector = spec.syscalls() == null ? null : new FilterInjector(spec.syscalls());
         }
     }
 
@@ -130,7 +135,7 @@ final class Spawner {
             Signals.kill(loop.callState, pid, Signals.SIGKILL);
             return;
         }
-        int options = TracerLoop.OPTIONS | (p.spec.killOnClose() ? Ptrace.O_EXITKILL : 0);
+        int options = TracerLoop.OPTIONS | (exitKill(p, true) ? Ptrace.O_EXITKILL : 0);
         if (Ptrace.call(loop.callState, Ptrace.SEIZE, pid, 0, options) < 0) {
             int errno = Libc.errno(loop.callState);
             Signals.kill(loop.callState, pid, Signals.SIGKILL);
@@ -144,17 +149,38 @@ final class Spawner {
         Signals.kill(loop.callState, pid, Signals.SIGCONT);
     }
 
+    /**
+     * Whether the program dies with this JVM (PTRACE_O_EXITKILL): when asked, and under a filter
+     * (untraced, its filtered syscalls would fail with ENOSYS: see {@link Tracer#detach}).
+     */
+    private static boolean exitKill(Pending p, boolean filter) {
+        return p.spec.killOnClose() || filter && p.injector != null;
+    }
+
     /** A stop of the shell, before the program's exec. */
     void onWrapperStop(Tracee t, int sig, int event) {
         Pending p = pending.get(t.process.pid);
         int deliver = 0;
         Resume how = Resume.SYSCALL;
+        FilterInjector inj = p.injector;
         if (sig == (Signals.SIGTRAP | 0x80)) {
             loop.request(t, Ptrace.GET_SYSCALL_INFO, SyscallInfo.SIZE, loop.syscallInfo().address());
             var info = loop.syscallInfo();
             if (SyscallInfo.op(info) == SyscallInfo.OP_ENTRY) {
-                p.inExecve = SyscallInfo.nr(info) == SYS_EXECVE;
-                if (p.inExecve && !p.rewritten) pointExecAtSpawnVectors(t, p);
+                if (inj != null && inj.started() && !inj.finished()) {
+                    inj.reentered(t, loop.regs); // execve entered again after an injected call
+                    p.inExecve = inj.finished();
+                    if (inj.finished()) injected(t, p, inj);
+                } else {
+                    p.inExecve = SyscallInfo.nr(info) == SYS_EXECVE;
+                    if (p.inExecve && !p.rewritten) pointExecAtSpawnVectors(t, p);
+                    if (p.inExecve && inj != null && !inj.started()) {
+                        inj.begin(t, loop.regs); // this entry becomes the first call; execve comes again
+                        p.inExecve = false;
+                    }
+                }
+            } else if (SyscallInfo.op(info) == SyscallInfo.OP_EXIT && inj != null && inj.inCall()) {
+                inj.exited(t, loop.regs, SyscallInfo.rval(info), SyscallInfo.isError(info));
             } else if (SyscallInfo.op(info) == SyscallInfo.OP_EXIT && p.inExecve) {
                 if (SyscallInfo.isError(info)) p.execErrno = (int) -SyscallInfo.rval(info);
                 p.inExecve = false;
@@ -169,9 +195,25 @@ final class Spawner {
         loop.restart(t, how, deliver);
     }
 
+    /**
+     * The injection is over, execve about to run as it was called: the filter is in force from
+     * now on, or the program runs without one (then the warning says why, and it no longer dies
+     * with this JVM unless asked to).
+     */
+    private void injected(Tracee t, Pending p, FilterInjector inj) {
+        if (inj.installed) {
+            t.process.filter = inj.filter;
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0}: its seccomp filter could not be installed ({1}); it stops at every syscall",
+                p.spawned, inj.failure);
+        if (!exitKill(p, false)) loop.request(t, Ptrace.SETOPTIONS, 0, TracerLoop.OPTIONS);
+    }
+
     /** The program is running: the EXEC event of the shell's exec. */
     void execed(Tracee t) {
         t.wrapper = false;
+        t.awaitingExit = true; // inside execve: its exit stop comes next, as without a filter
         Pending p = pending.remove(t.process.pid);
         if (!p.rewritten) {
             LOG.log(System.Logger.Level.WARNING, "{0}: the exec of {1} was not recognized; it got the argv and environment the shell passed",

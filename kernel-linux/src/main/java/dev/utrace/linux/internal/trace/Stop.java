@@ -14,6 +14,8 @@ public final class Stop {
     int signal;
     int deliver;
     long syscall;
+    long instructionPointer;
+    long stackPointer;
     long returnValue;
     boolean isError;
     long message;
@@ -25,6 +27,8 @@ public final class Stop {
         signal = 0;
         deliver = 0;
         syscall = -1;
+        instructionPointer = 0;
+        stackPointer = 0;
         returnValue = 0;
         isError = false;
         message = 0;
@@ -53,6 +57,16 @@ public final class Stop {
     /** Syscall argument {@code i} (0-5) at {@link StopKind#SYSCALL_ENTRY}. */
     public long arg(int i) {
         return args[i];
+    }
+
+    /** At a syscall stop: the instruction pointer (after the syscall instruction), from PTRACE_GET_SYSCALL_INFO. */
+    public long instructionPointer() {
+        return instructionPointer;
+    }
+
+    /** At a syscall stop: the stack pointer, from PTRACE_GET_SYSCALL_INFO. */
+    public long stackPointer() {
+        return stackPointer;
     }
 
     /** The syscall's return value at {@link StopKind#SYSCALL_EXIT}: a negated errno when {@link #isError()}. */

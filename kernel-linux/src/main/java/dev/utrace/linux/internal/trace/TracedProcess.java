@@ -15,6 +15,12 @@ final class TracedProcess {
     final boolean killOnClose;
     /** A detach in progress, or null. */
     CompletableFuture<Void> detach;
+    /**
+     * The syscalls of the seccomp filter this tracer installed in it (or in the process it was
+     * forked from: a filter is inherited), or null for none. Its threads stop only at those,
+     * unless they stop at every syscall ({@link Tracee#stopsAtEverySyscall()}).
+     */
+    dev.utrace.api.SyscallSet filter;
 
     TracedProcess(int pid, Spawned spawned, boolean killOnClose) {
         this.pid = pid;

@@ -46,6 +46,22 @@ public final class Tracee {
     /** An attach waiting for this thread's first stop, or null. */
     AttachJob attachJob;
 
+    // ---- syscall stops under a seccomp filter (see restartRequest) ----
+    /** Stop at every syscall although the process has a filter: someone wants one outside it. Any thread. */
+    private volatile boolean everySyscall;
+    /** Between a reported syscall entry and its exit stop: restarted with PTRACE_SYSCALL, to see the exit. */
+    boolean awaitingExit;
+    /** The previous stop was a reported syscall entry: a second stop of that same entry (ENTRY and SECCOMP) comes next. */
+    boolean entryReported;
+    /** The ptrace request of the last restart, to go on the same way from a second stop of one entry. */
+    int lastRequest = Ptrace.SYSCALL;
+    /**
+     * Kept attached after its detach or the tracer's close although nobody listens any more: its
+     * process runs under a seccomp filter, whose traced syscalls would fail with ENOSYS without a
+     * tracer; every stop is answered as the kernel would without one, until it ends.
+     */
+    boolean kept;
+
     Tracee(TracerLoop loop, int tid, TracedProcess process, TraceeListener listener) {
         this.loop = loop;
         this.tid = tid;
@@ -115,6 +131,46 @@ public final class Tracee {
         loop.checkThread();
         if (state != State.RUNNING && state != State.LISTENING) return state != State.GONE;
         return loop.interrupt(this);
+    }
+
+    /** The syscalls of the seccomp filter its process runs under, or null when it has none. */
+    public dev.utrace.api.SyscallSet filter() {
+        loop.checkThread();
+        return process.filter;
+    }
+
+    /** Whether it stops at every syscall: its process has no filter, or someone wants a syscall outside it. */
+    public boolean stopsAtEverySyscall() {
+        loop.checkThread();
+        return process.filter == null || everySyscall;
+    }
+
+    /**
+     * The syscalls wanted of this thread from now on. Under a filter that leaves some of them
+     * out, it stops at every syscall (a filter cannot be widened); back within the filter, only at
+     * the filter's again. A running thread that must stop at more is interrupted, so it does from
+     * its next syscall on (one it is in the middle of is not seen); a stopped one does from its
+     * restart on.
+     *
+     * @return whether where it stops changed
+     */
+    public boolean wantSyscalls(dev.utrace.api.SyscallSet wanted) {
+        loop.checkThread();
+        boolean every = process.filter != null && !process.filter.containsAll(wanted);
+        if (every == everySyscall) return false;
+        everySyscall = every;
+        if (every && state == State.RUNNING) loop.interrupt(this);
+        return true;
+    }
+
+    /**
+     * What a restart that should stop at syscalls asks of the kernel: PTRACE_SYSCALL (stops at
+     * every syscall's entry and exit), or PTRACE_CONT under a filter that has all that is wanted
+     * (the filter's syscalls stop at their {@code PTRACE_EVENT_SECCOMP} instead, shown as their
+     * entry); PTRACE_SYSCALL again after such an entry, to see the exit.
+     */
+    int syscallRequest() {
+        return process.filter == null || everySyscall || awaitingExit || wrapper ? Ptrace.SYSCALL : Ptrace.CONT;
     }
 
     /** Reads the general registers into {@code regs}. */

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Futures complete on the tracer thread: a dependent action attached with
  * {@code thenApply} and friends runs there unless it is an {@code ...Async} variant, and must
  * not block. {@link #close()} lets every tracee run on untraced, except spawned programs that
- * asked to be killed ({@link SpawnSpec#killOnClose()}).
+ * asked to be killed ({@link SpawnSpec#killOnClose()}), and programs spawned under a syscall
+ * filter ({@link SpawnSpec#syscalls()}), which stay attached until they end (see {@link #detach}).
  */
 public final class Tracer implements AutoCloseable {
 
@@ -122,6 +123,11 @@ public final class Tracer implements AutoCloseable {
         }
     }
 
+    /** Whether the calling thread is the tracer thread (where listeners and commands run). */
+    public boolean onTracerThread() {
+        return loop.onThread();
+    }
+
     /**
      * Runs {@code command} on the tracer thread, between two stops, where tracees can be used.
      * From the tracer thread itself it runs after the current listener call.
@@ -200,9 +206,15 @@ public final class Tracer implements AutoCloseable {
 
     /**
      * Lets process {@code pid} go, every thread as it was: no signal lost or added, no stop left,
-     * debug registers disarmed.
+     * debug registers disarmed. A process under a seccomp filter this tracer installed
+     * ({@link SpawnSpec#syscalls()}) is not detached but kept: without a tracer, the syscalls its
+     * filter traces would fail with ENOSYS, and a filter cannot be removed. Its threads' listener
+     * is told {@link End#DETACHED} all the same, and the tracer answers their stops as the kernel
+     * would without a tracer (syscalls run, signals are delivered, group stops kept) until they end,
+     * after a {@link #close()} too; if this JVM ends first they are killed with it
+     * (PTRACE_O_EXITKILL) rather than left to fail.
      *
-     * @return once no thread of it is traced; failed if this tracer does not trace it
+     * @return once no thread of it is traced (or all are kept); failed if this tracer does not trace it
      */
     public CompletableFuture<Void> detach(int pid) {
         CompletableFuture<Void> f = new CompletableFuture<>();
@@ -257,7 +269,9 @@ public final class Tracer implements AutoCloseable {
         }
         if (first) enqueue(this::shutdown, terminated);
         try {
-            terminated.get(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // Processes under a filter this tracer installed are kept, not detached (Detacher): the
+            // thread runs on for them, and the close is done once they are all that is left.
+            CompletableFuture.anyOf(terminated, loop.onlyKeptLeft).get(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "tracees did not all stop to be detached within {0}; ending the tracer thread "
                     + "(the kernel detaches them)", options.closeTimeout());

@@ -35,9 +35,13 @@ final class TracerLoop {
 
     private static final System.Logger LOG = System.getLogger(TracerLoop.class.getName());
 
-    /** Every event, syscall stops told apart from SIGTRAPs (TRACESYSGOOD). */
+    /**
+     * Every event, syscall stops told apart from SIGTRAPs (TRACESYSGOOD); seccomp stops too: a
+     * filter's SECCOMP_RET_TRACE makes the syscall fail with ENOSYS unless the tracer has asked
+     * for them (ours, and any an adopted process brought).
+     */
     static final int OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACEFORK | Ptrace.O_TRACEVFORK | Ptrace.O_TRACECLONE
-            | Ptrace.O_TRACEEXEC | Ptrace.O_TRACEVFORKDONE | Ptrace.O_TRACEEXIT;
+            | Ptrace.O_TRACEEXEC | Ptrace.O_TRACEVFORKDONE | Ptrace.O_TRACEEXIT | Ptrace.O_TRACESECCOMP;
     private static final int WAIT_FLAGS = Wait.WALL | Wait.WNOTHREAD | Wait.WUNTRACED;
     private static final int SYSCALL_STOP = Signals.SIGTRAP | 0x80;
     /** Stops of tids whose parent's event has not come are kept; beyond this many something is wrong. */
@@ -69,6 +73,10 @@ final class TracerLoop {
 
     boolean closing;
     volatile boolean abandon;
+    /** Tracees kept after their detach (a process under a filter: {@link Detacher}); they keep the loop going. */
+    int keptCount;
+    /** Completes when, closing, only kept tracees are left: the close is done, the loop runs on for them. */
+    final java.util.concurrent.CompletableFuture<Void> onlyKeptLeft = new java.util.concurrent.CompletableFuture<>();
     long stops;
 
     TracerLoop(Thread owner) {
@@ -98,6 +106,7 @@ final class TracerLoop {
         while (true) {
             drainCommands();
             if (abandon || closing && tracees.isEmpty() && spawner.isIdle()) break;
+            if (closing && keptCount > 0 && tracees.size() == keptCount && spawner.isIdle()) onlyKeptLeft.complete(null);
             int waited = Wait.waitpid(callState, -1, status, WAIT_FLAGS);
             if (waited < 0) {
                 int errno = Libc.errno(callState);
@@ -155,6 +164,8 @@ final class TracerLoop {
         stops++;
         int sig = Wait.stopSignal(st);
         int event = Wait.event(st);
+        boolean afterEntry = t.entryReported;
+        t.entryReported = false;
         boolean first = t.state == Tracee.State.NEW;
         boolean interrupted = t.interruptSent;
         if (event == Ptrace.EVENT_STOP) t.interruptSent = false;
@@ -169,7 +180,9 @@ final class TracerLoop {
         }
         boolean wasListening = t.state == Tracee.State.LISTENING;
         t.state = Tracee.State.RUNNING;
-        if (t.detaching) {
+        if (t.kept) {
+            detacher.keep(t, sig, event);
+        } else if (t.detaching) {
             detacher.onStop(t, sig, event);
         } else if (t.killing) {
             restart(t, Resume.CONT, sig != SYSCALL_STOP && event == 0 ? sig : 0);
@@ -178,6 +191,7 @@ final class TracerLoop {
         } else {
             if (t.wrapper) spawner.execed(t);
             decode(t, sig, event, first, interrupted, wasListening);
+            if (secondStopOfOneEntry(t, afterEntry)) return;
             stop.message = message;
             if (event == Ptrace.EVENT_EXEC) stop.formerTid = (int) message;
             stop.child = child;
@@ -190,19 +204,49 @@ final class TracerLoop {
         }
     }
 
+    /**
+     * Syscall entries and exits, under a filter too. A syscall of the filter, run with
+     * PTRACE_CONT, stops only at its PTRACE_EVENT_SECCOMP, shown as its entry, and is restarted
+     * with PTRACE_SYSCALL to stop at its exit (see {@link Tracee#syscallRequest()}). Run with
+     * PTRACE_SYSCALL (no filter matters then, or it stops at every syscall), it stops twice on
+     * the way in: its syscall-entry stop, then its seccomp stop (in the other order on kernels
+     * before 4.8), one right after the other; the second is not shown, and the tracee goes on as
+     * it went on from the first. So each syscall is shown once.
+     *
+     * @return true if this stop was such a second one: the tracee is restarted already
+     */
+    private boolean secondStopOfOneEntry(Tracee t, boolean afterEntry) {
+        if (stop.kind == StopKind.SYSCALL_ENTRY) {
+            if (afterEntry) {
+                restartRequest(t, t.lastRequest, 0);
+                return true;
+            }
+            t.entryReported = true;
+            t.awaitingExit = true;
+        } else if (stop.kind == StopKind.SYSCALL_EXIT) {
+            t.awaitingExit = false;
+        }
+        return false;
+    }
+
     private void decode(Tracee t, int sig, int event, boolean first, boolean interrupted, boolean wasListening) {
-        if (sig == SYSCALL_STOP) {
+        if (sig == SYSCALL_STOP || event == Ptrace.EVENT_SECCOMP) {
             request(t, Ptrace.GET_SYSCALL_INFO, SyscallInfo.SIZE, syscallInfo.address());
             int op = SyscallInfo.op(syscallInfo);
+            long ip = SyscallInfo.instructionPointer(syscallInfo), sp = SyscallInfo.stackPointer(syscallInfo);
             if (op == SyscallInfo.OP_EXIT) {
                 stop.reset(StopKind.SYSCALL_EXIT);
                 stop.returnValue = SyscallInfo.rval(syscallInfo);
                 stop.isError = SyscallInfo.isError(syscallInfo);
+                stop.instructionPointer = ip;
+                stop.stackPointer = sp;
             } else {
-                stop.reset(op == SyscallInfo.OP_SECCOMP ? StopKind.SECCOMP : StopKind.SYSCALL_ENTRY);
+                stop.reset(StopKind.SYSCALL_ENTRY); // a seccomp stop is the entry of a filtered syscall
                 stop.syscall = SyscallInfo.nr(syscallInfo);
                 long[] args = stop.argsArray();
                 for (int i = 0; i < 6; i++) args[i] = SyscallInfo.arg(syscallInfo, i);
+                stop.instructionPointer = ip;
+                stop.stackPointer = sp;
             }
             return;
         }
@@ -247,7 +291,7 @@ final class TracerLoop {
             how = stop.kind == StopKind.GROUP_STOP ? Resume.LISTEN : Resume.SYSCALL;
         }
         if (t.detaching) {
-            detacher.finish(t, stop.deliver);
+            detacher.finish(t, stop.deliver, stop.kind == StopKind.GROUP_STOP);
         } else if (how == Resume.HOLD) {
             t.state = Tracee.State.HELD;
             t.heldSignal = stop.deliver;
@@ -293,9 +337,11 @@ final class TracerLoop {
             ProcFs.Status s = ProcFs.status(childTid);
             if (s != null && s.tgid() != parent.process.pid) process = newProcess(childTid, null, parent.process.killOnClose);
         }
+        if (process != parent.process) process.filter = parent.process.filter; // fork inherits the filter
         Tracee child = register(childTid, process, parent.listener);
         child.detaching = parent.detaching;
         child.killing = parent.killing;
+        if (parent.kept) detacher.keepNew(child);
         // A process being killed at close kills the children it forks meanwhile (the group's SIGKILL predates them).
         if (child.killing && process.pid == childTid) Signals.kill(callState, childTid, Signals.SIGKILL);
         return child;
@@ -334,12 +380,14 @@ final class TracerLoop {
 
     /** Drops {@code t} from the tables (its process record stays until its last thread goes). */
     void forget(Tracee t) {
+        if (t.kept && t.state != Tracee.State.GONE) keptCount--;
         tracees.remove(t.tid);
         t.process.threads.remove(t);
         t.state = Tracee.State.GONE;
     }
 
     void end(Tracee t, End how, int st) {
+        if (t.kept) return; // its listener was told DETACHED when it was kept
         try {
             t.listener.onEnd(t, how, st);
         } catch (RuntimeException | Error e) {
@@ -350,26 +398,33 @@ final class TracerLoop {
     /** Restarts a stopped tracee; false if it is gone (a SIGKILL woke it; its death report follows). */
     boolean restart(Tracee t, Resume how, int signal) {
         int request = switch (how) {
-            case SYSCALL -> Ptrace.SYSCALL;
+            case SYSCALL -> t.syscallRequest();
             case CONT -> Ptrace.CONT;
             case SINGLESTEP -> Ptrace.SINGLESTEP;
             case LISTEN -> Ptrace.LISTEN;
             case HOLD -> throw new IllegalArgumentException("HOLD is not a restart");
         };
-        if (Ptrace.call(callState, request, t.tid, 0, how == Resume.LISTEN ? 0 : signal) < 0) {
+        return restartRequest(t, request, how == Resume.LISTEN ? 0 : signal);
+    }
+
+    /** {@link #restart} with the ptrace request itself. */
+    private boolean restartRequest(Tracee t, int request, int signal) {
+        boolean listen = request == Ptrace.LISTEN;
+        t.lastRequest = request;
+        if (Ptrace.call(callState, request, t.tid, 0, signal) < 0) {
             int errno = Libc.errno(callState);
             if (errno == Errno.ESRCH) {
                 t.state = Tracee.State.RUNNING;
                 return false;
             }
-            if (how == Resume.LISTEN) {
+            if (listen) {
                 LOG.log(System.Logger.Level.WARNING, "PTRACE_LISTEN refused for " + t + " (not in a group stop?): "
                         + Errno.describe(errno) + "; resuming it with PTRACE_SYSCALL");
                 return restart(t, Resume.SYSCALL, 0);
             }
             throw new LinuxException(Ptrace.requestName(request) + " of " + t, errno, null);
         }
-        t.state = how == Resume.LISTEN ? Tracee.State.LISTENING : Tracee.State.RUNNING;
+        t.state = listen ? Tracee.State.LISTENING : Tracee.State.RUNNING;
         return true;
     }
 

@@ -94,4 +94,27 @@ class Shell_OnRealProcessesTest extends MachineFixture {
             Files.delete(empty);
         }
     }
+
+    @Test
+    @DisplayName("spawn --syscalls starts a program under a filter; engines shows each engine's syscalls and where the task stops")
+    void spawnUnderAFilterAndEnginesShowsWhereItStops() throws Exception {
+        assertTrue(refused("spawn --syscalls opnat /bin/true").startsWith("unknown syscall 'opnat' on this machine, did you mean openat"),
+                refused("spawn --syscalls opnat /bin/true"));
+        String spawned = run("spawn --syscalls openat " + dev.utrace.linux.internal.trace.Workloads.path("holder"));
+        String row = spawned.lines().skip(1).findFirst().orElseThrow().strip();
+        int pid = Integer.parseInt(row.split(" +")[0]);
+        guard.track(pid);
+        dev.utrace.api.task.Task t = task(pid);
+        dev.utrace.api.Engine opens = attach(t, new Recorder(), dev.utrace.api.Event.SYSCALL);
+        assertEquals(dev.utrace.api.Outcome.DONE, utrace.setSyscalls(t, opens, dev.utrace.api.SyscallSet.of(257)));
+        String engines = run("engines " + pid);
+        assertTrue(engines.lines().findFirst().orElseThrow().matches(" *PID +OWNER +STATE +REFS +STOP +EVENTS +SYSCALLS +STOPS +OPS")
+                && engines.contains("SYSCALL_ENTRY|SYSCALL_EXIT  openat    filter  "), engines);
+        attach(t, new Recorder(), dev.utrace.api.Event.SYSCALL_EXIT.bit());
+        engines = run("engines " + pid);
+        assertEquals(2, engines.lines().filter(l -> l.contains("every (beyond filter)")).count(), engines);
+        assertTrue(engines.lines().anyMatch(l -> l.matches(".* SYSCALL_EXIT +all +every \\(beyond filter\\) .*")), engines);
+        run("kill " + pid + " KILL");
+        assertTrue(run("wait " + pid).endsWith("killed by SIGKILL"), () -> "ended");
+    }
 }

@@ -27,7 +27,7 @@ class Spawn_Test extends TracerTestBase {
     @DisplayName("the program gets exactly the argv[0], arguments, environment (order, odd names, empty values) and directory asked for")
     void exactArgvEnvironmentAndDirectory() throws Exception {
         List<String> env = List.of("Z=last letter first", "A=2", "x.y=not a shell name", "EMPTY=", "PWD=/not/the/cwd");
-        Spawned s = spawn(new SpawnSpec(Workloads.path("args"), List.of("a b", "", "ü"), "custom-name", env, temp.toString(), false));
+        Spawned s = spawn(new SpawnSpec(Workloads.path("args"), List.of("a b", "", "ü"), "custom-name", env, temp.toString(), false, null));
         assertEquals(Wait.exitedStatus(0), exit(s));
         assertEquals("cwd [" + temp.toRealPath() + "]\nargv [custom-name]\nargv [a b]\nargv []\nargv [ü]\n"
                 + env.stream().map(e -> "env [" + e + "]\n").collect(Collectors.joining()), stdout(s));

@@ -50,14 +50,15 @@ class SyscallStream_StraceTest extends TracerTestBase {
         Spawned s = spawn(SpawnSpec.of(program, input.toString()));
         assertEquals(Wait.exitedStatus(3), exit(s));
         assertEquals("seventeen bytes.\n", stdout(s));
-        List<String> ours = ours(s.pid());
+        List<String> ours = ours(recorder, s.pid());
 
-        List<String> theirs = strace(program, input);
+        List<String> theirs = strace(temp, "trace=all", program, input);
         assertTrue(theirs.size() > 20, "strace saw the loader's syscalls too: " + theirs);
         assertEquals(theirs, ours);
     }
 
-    private List<String> ours(int pid) throws Exception {
+    /** What {@code recorder} saw of {@code pid}, one "name value" per syscall, normalized (see the class comment). */
+    static List<String> ours(Recorder recorder, int pid) throws Exception {
         Map<String, Integer> numbers = SyscallNames.numbers();
         Map<Integer, String> names = new HashMap<>();
         numbers.forEach((name, nr) -> names.put(nr, name));
@@ -77,11 +78,18 @@ class SyscallStream_StraceTest extends TracerTestBase {
         return out;
     }
 
-    private List<String> strace(String program, Path input) throws Exception {
+    /**
+     * What {@code strace -f -qq -e TRACE} (with {@code --seccomp-bpf} too when {@code TRACE} is not
+     * trace=all) saw of {@code program input}, normalized the same way; the program must exit 3.
+     */
+    static List<String> strace(Path temp, String trace, String program, Path input) throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed (apt-get install strace); this test compares with it");
-        Path log = temp.resolve("strace.log");
-        Process p = new ProcessBuilder("strace", "-f", "-qq", "-e", "trace=all", "-o", log.toString(), program, input.toString())
-                .redirectErrorStream(true).start();
+        Path log = Files.createTempFile(temp, "strace", ".log");
+        List<String> command = new ArrayList<>(List.of("strace", "-f", "-qq", "-e", trace, "-o", log.toString()));
+        if (!trace.equals("trace=all")) command.add(1, "--seccomp-bpf");
+        command.add(program);
+        command.add(input.toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "strace ended");
         assertEquals(3, p.exitValue(), "strace runs the program to its exit code 3: " + said);
