@@ -10,7 +10,7 @@
  * {@code MATCH_OPS} lookup plus {@code DETACH}, handling each outcome of section 10.3.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.utrace.passive;
 
 import org.osgi.annotation.bundle.Export;

@@ -26,6 +26,8 @@ import dev.utrace.passive.TraceInfo;
 import dev.utrace.passive.TraceListener;
 import dev.utrace.passive.UntraceResult;
 import dev.utrace.api.proc.Processes;
+import dev.utrace.passive.internal.strace.SignalText;
+import dev.utrace.passive.internal.strace.SyscallTable;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -58,6 +60,8 @@ public final class PassiveTracerImpl implements PassiveTracer {
     private static final System.Logger LOG = System.getLogger(LOGGER);
     private final Utrace utrace;
     private final Processes processes;
+    /** The machine's syscall names and what each syscall's line copies from memory; shared by every trace. */
+    private final SyscallTable syscalls;
     private volatile Settings settings;
     private final Ops ops = new Ops();
     private final ConcurrentHashMap<Integer, TaskTrace> active = new ConcurrentHashMap<>();
@@ -83,6 +87,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
     PassiveTracerImpl(Utrace utrace, Processes processes, Settings settings) {
         this.utrace = utrace;
         this.processes = processes;
+        this.syscalls = new SyscallTable(processes::syscallName);
         this.settings = settings;
     }
 
@@ -139,8 +144,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
         boolean f = follow != null ? follow : s.follow();
         Task t = utrace.task(pid);
         if (t == null) throw new IllegalArgumentException("no task with pid " + pid + "; ps lists them");
-        TaskTrace tr = new TaskTrace(t.tid(), t.tgid(), t.comm(), kinds, f, s.ringSize(), mask(kinds, f),
-                processes::syscallName);
+        TaskTrace tr = new TaskTrace(t.tid(), t.tgid(), t.comm(), kinds, f, s.ringSize(), mask(kinds, f), syscalls);
         String error = start(t, tr);
         if (error != null) throw new IllegalArgumentException(error);
         return tr.info();
@@ -378,8 +382,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
         public ResumeAction reportSyscallExit(ResumeAction action, Engine engine, Task task) {
             TaskTrace tr = (TaskTrace) engine.data();
             if (tr.wants(Kind.SYSCALLS) && !tr.retired()) {
-                published(tr.syscallExit(seq.getAndIncrement(), System.nanoTime(),
-                        (int) task.register(Reg.ORIG_RAX), task.register(Reg.RAX)));
+                published(tr.syscallExit(seq.getAndIncrement(), System.nanoTime(), task, task.register(Reg.RAX)));
             }
             return ResumeAction.RESUME;
         }
@@ -391,7 +394,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
             if (origKa != null && info != null && info.signo != 0 && tr.wants(Kind.SIGNALS) && !tr.retired()) {
                 tr.countSignal(info.signo);
                 record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.SIGNALS,
-                        info.signo, null, null, 0, true, 0, info.toString()));
+                        info.signo, null, null, 0, true, 0, SignalText.siginfo(info)));
             }
             return EngineOps.super.reportSignal(action, engine, task, info, origKa, returnKa); // unchanged
         }

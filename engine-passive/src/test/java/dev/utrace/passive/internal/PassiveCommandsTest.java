@@ -79,16 +79,16 @@ class PassiveCommandsTest extends SimFixture {
                 PID  TGID  COMMAND  STATE  EVENTS  FOLLOW  RECORDED  DROPPED  RING
                   2     2  counter  died   all     no             7        0  1024""", run("passive:list"));
         assertEquals("""
-                --- SIGCONT {si_signo=SIGCONT, si_code=0} ---
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                exit(0x0, 0x7ffcfffffc00, 0x2) = ?
+                --- SIGCONT {si_signo=SIGCONT, si_code=SI_USER, si_pid=0} ---
+                write(1, "1\\n", 2) = 2
+                write(1, "2\\n", 2) = 2
+                write(1, "3\\n", 2) = 2
+                exit(0) = ?
                 +++ exited with 0 +++
                 +++ dead (group dead) +++""", run("log " + pid));
         assertEquals("""
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                exit(0x0, 0x7ffcfffffc00, 0x2) = ?
+                write(1, "3\\n", 2) = 2
+                exit(0) = ?
                 +++ exited with 0 +++
                 +++ dead (group dead) +++""", run("log -n 4 " + pid));
         assertEquals("""
