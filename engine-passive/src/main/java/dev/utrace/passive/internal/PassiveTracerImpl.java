@@ -240,6 +240,17 @@ public final class PassiveTracerImpl implements PassiveTracer {
         exporter.traceEnded();
     }
 
+    /**
+     * {@code tr}'s task took tid {@code now} (a non-leader's exec took the leader's tid; the leader's
+     * death, reported first, ended its trace): the live trace of {@code now} is {@code tr} from now on.
+     */
+    private void moved(TaskTrace tr, int now) {
+        active.remove(tr.tid, tr);
+        tr.retid(now);
+        TaskTrace old = active.put(now, tr);
+        if (old != null && old != tr) retire(old, "replaced");
+    }
+
     /** The traces at one moment, each once: live ones, then the recently ended ones (oldest first). */
     private record Traces(List<TaskTrace> live, List<TaskTrace> ended) {
     }
@@ -417,6 +428,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
         @Override
         public ResumeAction reportExec(ResumeAction action, Engine engine, Task task, String format, ExecInfo exec) {
             TaskTrace tr = (TaskTrace) engine.data();
+            if (task.tid() != tr.tid && !tr.retired()) moved(tr, task.tid());
             if (tr.wants(Kind.EXEC)) {
                 record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXEC, 0, null, null,
                         0, true, 0, exec.filename() + " " + exec.argv()));

@@ -26,7 +26,13 @@ import dev.utrace.passive.internal.strace.SyscallTable;
  * need none. Never held while calling the core.
  */
 final class TaskTrace {
-    final int tid;
+    /**
+     * The traced task's thread id. It changes once if the task execs from a thread that is not
+     * its process's leader: the task takes the leader's tid (strace then shows it under that pid).
+     */
+    volatile int tid;
+    /** The tid the task had before such an exec, or 0. */
+    volatile int formerTid;
     final int tgid;
     final String comm;
     final Set<Kind> kinds;
@@ -77,6 +83,12 @@ final class TaskTrace {
     /** A trace of another task with this one's settings (a followed child). */
     TaskTrace forChild(int childTid, int childTgid, String childComm, int ringSize) {
         return new TaskTrace(childTid, childTgid, childComm, kinds, true, tid, ringSize, mask, syscalls);
+    }
+
+    /** The task now answers to {@code now} (it exec'd from a non-leader thread); its events from now on carry it. */
+    void retid(int now) {
+        formerTid = tid;
+        tid = now;
     }
 
     boolean wants(Kind k) {
@@ -140,8 +152,9 @@ final class TaskTrace {
 
     /**
      * Records the syscall that never returned (exit_group, or death inside it) and returns its event,
-     * or null. Its duration runs to {@code now} (an export draws it so); the statistics count the call
-     * but not its time, which has no end.
+     * or null. Its duration runs to {@code now} (an export draws it so). The statistics do not count
+     * it, as {@code strace -c} counts a syscall when it returns: their calls and time are of
+     * syscalls that returned.
      */
     TraceEvent unfinishedSyscall(long seq, long now) {
         if (pendingNr < 0) return null;
@@ -151,10 +164,7 @@ final class TaskTrace {
         pendingCopied = null;
         TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, syscalls.name(nr), pendingArgs, 0, false,
                 now - pendingStart, null, copied == null ? null : List.of(copied));
-        synchronized (this) {
-            counts.computeIfAbsent(nr, k -> new long[3])[0]++;
-            addLocked(e);
-        }
+        add(e);
         return e;
     }
 

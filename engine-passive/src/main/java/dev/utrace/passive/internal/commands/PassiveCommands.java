@@ -123,11 +123,11 @@ public final class PassiveCommands {
     private Command stats() {
         return command(SCOPE, "stats")
                 .does("show strace -c style statistics of one trace (live or recently ended), or summed over every trace")
-                .option("--sort", "column", "the column to sort by: calls (default), errors, time, avg or syscall")
+                .option("--sort", "column", "the column to sort by: time (default, as strace -c), calls, errors, avg or syscall")
                 .optional("pid", "the thread id, " + LIST_SHOWS + " (default: every trace)")
-                .note("columns: calls, errors, time, avg, syscall; every trace when no pid")
+                .note("columns: time, calls, errors, avg, syscall; every trace when no pid")
                 .runs(w -> {
-                    Stats.Column column = column(w.option("--sort", "calls"));
+                    Stats.Column column = column(w.option("--sort", "time"));
                     if (!w.has("pid")) return new Statistics(tracer.stats().sortedBy(column));
                     int pid = Values.pid(w.get("pid"), LIST_SHOWS);
                     return new Statistics(tracer(() -> tracer.stats(pid)).sortedBy(column));
