@@ -25,7 +25,10 @@ import dev.utrace.passive.TraceEvent;
 import dev.utrace.passive.TraceInfo;
 import dev.utrace.passive.TraceListener;
 import dev.utrace.passive.UntraceResult;
+import dev.utrace.api.proc.ProcessException;
 import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
+import dev.utrace.api.task.Signals;
 import dev.utrace.passive.internal.strace.SignalText;
 import dev.utrace.passive.internal.strace.SyscallTable;
 import java.nio.file.Path;
@@ -148,6 +151,27 @@ public final class PassiveTracerImpl implements PassiveTracer {
         String error = start(t, tr);
         if (error != null) throw new IllegalArgumentException(error);
         return tr.info();
+    }
+
+    @Override
+    public TraceInfo run(SpawnRequest request, Set<Kind> events, Boolean follow) {
+        java.util.Objects.requireNonNull(request, "request");
+        if (events != null && events.isEmpty()) throw new IllegalArgumentException("no events given");
+        int pid;
+        try {
+            pid = processes.spawn(request.withStopped(true));
+        } catch (ProcessException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        TraceInfo info;
+        try {
+            info = trace(pid, events, follow);
+        } catch (RuntimeException e) {
+            processes.kill(pid, Signals.SIGKILL); // it never ran: leave nothing behind
+            throw e;
+        }
+        processes.kill(pid, Signals.SIGCONT);
+        return info;
     }
 
     /** Attaches {@code tr} to {@code t} (Model A: put the reference at once); null or why not. */

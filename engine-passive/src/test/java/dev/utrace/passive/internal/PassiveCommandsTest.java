@@ -207,6 +207,70 @@ class PassiveCommandsTest extends SimFixture {
     }
 
     @Test
+    void runTracesAProgramFromItsFirstInstruction() throws Exception {
+        assertEquals("""
+                PID  TGID  COMMAND  STATE    EVENTS  FOLLOW  RECORDED  DROPPED  RING
+                  2     2  counter  tracing  all     no             0        0  1024""", run("run counter 3"));
+        waitExit(2);
+        awaitReleased(2);
+        assertEquals("""
+                --- SIGCONT {si_signo=SIGCONT, si_code=SI_USER, si_pid=0} ---
+                write(1, "1\\n", 2) = 2
+                write(1, "2\\n", 2) = 2
+                write(1, "3\\n", 2) = 2
+                exit(0) = ?
+                +++ exited with 0 +++
+                +++ dead (group dead) +++""", run("log 2"), "from its first syscall on; the SIGCONT that let it run first");
+    }
+
+    @Test
+    void runWithOptionsThenTheProgramsOwnWords() throws Exception {
+        assertEquals("""
+                PID  TGID  COMMAND  STATE    EVENTS         FOLLOW  RECORDED  DROPPED  RING
+                  2     2  forker   tracing  syscalls,exit  yes            0        0  1024""",
+                run("run --follow -e syscalls,exit forker 2"));
+        waitExit(2);
+        await("three traces released", () -> tracer.releases.get() == 3);
+        assertEquals(3, tracer.list().size(), () -> "the parent and its two children: " + tracer.list());
+        program("words", """
+                # exits with its first argument
+                    exit_group rdi
+                """);
+        run("run -e exit -- words 7");
+        int words = tracer.list().stream().filter(t -> t.comm().equals("words")).findFirst().orElseThrow().tid();
+        waitExit(words);
+        awaitReleased(words);
+        assertEquals("+++ exited with 7 +++", tracer.log(words, 1).getFirst().text(), "after --, every word is the program's");
+    }
+
+    @Test
+    void runRefusalsStartNothing() throws Exception {
+        String usage = "\nusage: passive:run [-e|--events <list>] [--follow] [--no-follow] <program> [args...]  (e.g. run"
+                + " --follow sh -c 'echo hi | cat'; then utrace:wait and passive:log)";
+        String[][] cases = {
+                {"run", "run needs <program>: a program the machine offers (utrace:programs), or on real processes a path"
+                        + " or a name on PATH" + usage},
+                {"run -e", "-e needs <list> after it: what to record, comma separated: syscalls, signals, clone, exec, exit,"
+                        + " death, all" + usage},
+                {"run -e syscalls", "run needs <program>: the program to start, then its arguments" + usage},
+                {"run -e bogus counter", "unknown event 'bogus'; known events: syscalls, signals, clone, exec, exit, death, all"
+                        + usage},
+                {"run -e exit --events exit counter", "--events is given twice; give it once" + usage},
+                {"run --follow --no-follow counter", "--follow and --no-follow contradict each other; give one of them, or"
+                        + " neither for the configured setting" + usage},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], refused(c[0]), c[0]);
+            assertEquals(List.of(), sim.tasks().stream().filter(t -> t.tid() > 1).toList(), "nothing started by " + c[0]);
+            assertEquals(List.of(), tracer.list(), "nothing traced by " + c[0]);
+        }
+        String unknown = refused("run nosuch 1");
+        assertTrue(unknown.startsWith("no program named 'nosuch'; known programs: "), unknown);
+        assertTrue(unknown.endsWith(usage), unknown);
+        assertEquals(List.of(), sim.tasks().stream().filter(t -> t.tid() > 1).toList(), "nothing started");
+    }
+
+    @Test
     void everyRefusalSaysWhatWasWrongAndChangesNothing() throws Exception {
         int idle = spawnStopped("idle");
         run("trace -e exit " + idle);

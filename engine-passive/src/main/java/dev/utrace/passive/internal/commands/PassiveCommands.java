@@ -19,7 +19,9 @@ import dev.utrace.shell.command.Registrations;
 import dev.utrace.shell.command.Values;
 import dev.utrace.shell.command.Words;
 import java.nio.file.InvalidPathException;
+import dev.utrace.api.proc.SpawnRequest;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -32,7 +34,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The {@code passive:} shell commands over the {@link PassiveTracer} service: trace, untrace,
+ * The {@code passive:} shell commands over the {@link PassiveTracer} service: trace, run, untrace,
  * list, log, stats, export. Each returns a value from {@link Views} that {@link PassiveConverter} formats.
  * Every word is read before the tracer is asked anything, and the tracer's own refusals change
  * nothing, so a refused line leaves every trace as it was.
@@ -45,6 +47,8 @@ public final class PassiveCommands {
     static final String PS_LISTS = "as utrace:ps shows it";
     static final String LIST_SHOWS = "as passive:list shows it";
     static final int DEFAULT_COUNT = 20;
+    /** Most words a program is given from one command line (as utrace:spawn). */
+    static final int RUN_ARGS = 4096;
 
     private final PassiveTracer tracer;
     private final List<Command> commands;
@@ -53,7 +57,7 @@ public final class PassiveCommands {
     /** The commands, not registered anywhere (tests hand them to a Gogo runtime themselves). */
     public PassiveCommands(PassiveTracer tracer) {
         this.tracer = tracer;
-        this.commands = List.of(trace(), untrace(), list(), log(), stats(), export());
+        this.commands = List.of(trace(), run(), untrace(), list(), log(), stats(), export());
     }
 
     @Activate
@@ -89,6 +93,65 @@ public final class PassiveCommands {
                     int pid = Values.pid(w.get("pid"), PS_LISTS);
                     Boolean follow = w.flag("--follow") ? Boolean.TRUE : w.flag("--no-follow") ? Boolean.FALSE : null;
                     return new Traces(List.of(tracer(() -> tracer.trace(pid, kinds, follow))));
+                });
+    }
+
+    /**
+     * {@code run}: strace's {@code strace [-f] PROGRAM ARGS}. The program's arguments are passed as
+     * they are, options such as {@code -la} included, so the words are not sorted by the shell's
+     * option parser ({@code anyWords}): this command's own options are read here, before the first
+     * word that is not one of them (or after {@code --}).
+     */
+    private Command run() {
+        return command(SCOPE, "run")
+                .does("start a program traced from its first instruction (as strace PROGRAM ARGS); prints its trace")
+                .option("-e|--events", "list", "what to record, comma separated: syscalls, signals, clone, exec, exit, death,"
+                        + " all (default: the configured events)")
+                .flag("--follow", "also trace the threads and children it creates, as strace -f (default: the configured"
+                        + " setting)")
+                .flag("--no-follow", "trace only the program's first thread, even if the configured setting is to follow")
+                .param("program", "a program the machine offers (utrace:programs), or on real processes a path or a name on"
+                        + " PATH")
+                .rest("args", "the program's arguments, as they are (options such as -l included)", RUN_ARGS)
+                .note("e.g. run --follow sh -c 'echo hi | cat'; then utrace:wait and passive:log")
+                .anyWords()
+                .runs(w -> {
+                    List<String> words = new ArrayList<>();
+                    words.add(w.get("program"));
+                    words.addAll(w.rest());
+                    Set<Kind> kinds = null;
+                    Boolean follow = null;
+                    int i = 0;
+                    for (; i < words.size(); i++) {
+                        String word = words.get(i);
+                        if (word.equals("--")) {
+                            i++;
+                            break;
+                        }
+                        if (word.equals("-e") || word.equals("--events")) {
+                            if (kinds != null) throw new Refusal(word + " is given twice; give it once");
+                            if (i + 1 == words.size()) {
+                                throw new Refusal(word + " needs <list> after it: what to record, comma separated: syscalls,"
+                                        + " signals, clone, exec, exit, death, all");
+                            }
+                            kinds = events(words.get(++i));
+                        } else if (word.equals("--follow") || word.equals("--no-follow")) {
+                            Boolean f = word.equals("--follow");
+                            if (follow != null && !follow.equals(f)) {
+                                throw new Refusal("--follow and --no-follow contradict each other; give one of them, or"
+                                        + " neither for the configured setting");
+                            }
+                            follow = f;
+                        } else {
+                            break;
+                        }
+                    }
+                    if (i == words.size()) throw new Refusal("run needs <program>: the program to start, then its arguments");
+                    String program = words.get(i);
+                    List<String> args = List.copyOf(words.subList(i + 1, words.size()));
+                    Set<Kind> events = kinds;
+                    Boolean f = follow;
+                    return new Traces(List.of(tracer(() -> tracer.run(SpawnRequest.of(program, args), events, f))));
                 });
     }
 
