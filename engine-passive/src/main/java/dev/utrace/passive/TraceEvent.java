@@ -12,7 +12,10 @@ import java.util.List;
  * @param nanos    {@link System#nanoTime()} when it was recorded
  * @param tid      the thread it happened in
  * @param kind     what kind of event
- * @param number   the syscall number, the signal number, the child's tid (CLONE), or the wait status (EXIT)
+ * @param number   the syscall number, the signal number, the child's tid (CLONE), the wait status (EXIT),
+ *                 or the tid the task had before the exec (EXEC: its own, unless a thread that was not its
+ *                 process's leader exec'd, which takes the leader's tid, as strace's {@code superseded by
+ *                 execve in pid N} says)
  * @param name     the syscall's name on its machine (SYSCALLS), else empty
  * @param args     the syscall's six arguments (SYSCALLS), else empty; {@link #args()} returns a copy
  * @param result   the syscall's result, or the clone flags (CLONE); 0 otherwise
@@ -64,7 +67,7 @@ public record TraceEvent(long seq, long nanos, int tid, Kind kind, int number, S
             case SYSCALLS -> SyscallText.format(name, args, copied, finished, result);
             case SIGNALS -> SignalText.line(number, detail);
             case CLONE -> "clone(flags=0x" + Long.toHexString(result) + ") = " + number;
-            case EXEC -> "exec " + detail;
+            case EXEC -> "exec " + detail + (number != 0 && number != tid ? " (by thread " + number + ")" : "");
             case EXIT -> "+++ " + status(number) + " +++";
             case DEATH -> "+++ dead" + (detail.isEmpty() ? "" : " (" + detail + ")") + " +++";
         };

@@ -452,9 +452,10 @@ public final class PassiveTracerImpl implements PassiveTracer {
         @Override
         public ResumeAction reportExec(ResumeAction action, Engine engine, Task task, String format, ExecInfo exec) {
             TaskTrace tr = (TaskTrace) engine.data();
-            if (task.tid() != tr.tid && !tr.retired()) moved(tr, task.tid());
+            int former = tr.tid;
+            if (task.tid() != former && !tr.retired()) moved(tr, task.tid());
             if (tr.wants(Kind.EXEC)) {
-                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXEC, 0, null, null,
+                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXEC, former, null, null,
                         0, true, 0, exec.filename() + " " + exec.argv()));
             }
             return ResumeAction.RESUME;
