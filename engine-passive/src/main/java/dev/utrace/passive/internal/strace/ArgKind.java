@@ -69,6 +69,7 @@ enum ArgKind {
     TIMERFLAGS,
     ARCHPRCTL,
     MADVICE,
+    FADVICE,
     GRND,
     MREMAPFLAGS,
     FAMILY,

@@ -101,6 +101,7 @@ final class Args {
             case TIMERFLAGS -> Constants.TIMER_FLAGS.append(sb, v & 0xffffffffL);
             case ARCHPRCTL -> sb.append(Constants.ARCH_PRCTL.value((int) v));
             case MADVICE -> sb.append(Constants.MADVISE.value((int) v));
+            case FADVICE -> sb.append(Constants.FADVISE.value((int) v));
             case GRND -> Constants.GETRANDOM.append(sb, v & 0xffffffffL);
             case MREMAPFLAGS -> Constants.MREMAP.append(sb, v & 0xffffffffL);
             case FAMILY -> sb.append(Constants.FAMILY.value((int) v));

@@ -95,6 +95,10 @@ final class Constants {
             "MADV_DODUMP", 17, "MADV_WIPEONFORK", 18, "MADV_KEEPONFORK", 19, "MADV_COLD", 20, "MADV_PAGEOUT", 21,
             "MADV_POPULATE_READ", 22, "MADV_POPULATE_WRITE", 23, "MADV_HWPOISON", 100, "MADV_SOFT_OFFLINE", 101);
 
+    static final FlagTable FADVISE = FlagTable.of("POSIX_FADV_???", "POSIX_FADV_NORMAL",
+            "POSIX_FADV_NORMAL", 0, "POSIX_FADV_RANDOM", 1, "POSIX_FADV_SEQUENTIAL", 2, "POSIX_FADV_WILLNEED", 3,
+            "POSIX_FADV_DONTNEED", 4, "POSIX_FADV_NOREUSE", 5);
+
     static final FlagTable GETRANDOM = FlagTable.of("GRND_???", "0",
             "GRND_NONBLOCK", 1, "GRND_RANDOM", 2, "GRND_INSECURE", 4);
 

@@ -236,7 +236,7 @@ final class Signatures {
             set_tid_address ptr
             restart_syscall
             semtimedop int ptr uint ptr
-            fadvise64 fd long long int
+            fadvise64 fd long long fadvice
             timer_create clockid ptr ptr
             timer_settime int hex ptr ptr
             timer_gettime int ptr

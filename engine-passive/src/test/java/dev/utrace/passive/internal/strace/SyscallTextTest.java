@@ -94,6 +94,7 @@ class SyscallTextTest {
         assertEquals("pipe2(NULL, O_NONBLOCK|O_CLOEXEC) = -1 EFAULT (Bad address)", line("pipe2", -14, 0, 02004000));
         assertEquals("dup3(-1, -1, O_CLOEXEC) = -1 EBADF (Bad file descriptor)", line("dup3", -9, -1, -1, 02000000));
         assertEquals("getdents64(3, 0x558b611c7790, 32768) = 744", line("getdents64", 744, 3, 0x558b611c7790L, 32768));
+        assertEquals("fadvise64(0, 0, 0, POSIX_FADV_SEQUENTIAL) = -1 ESPIPE (Illegal seek)", line("fadvise64", -29, 0, 0, 0, 2));
     }
 
     @Test
