@@ -60,13 +60,15 @@ public record TraceEvent(long seq, long nanos, int tid, Kind kind, int number, S
      * The event as strace prints it, e.g. {@code openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3},
      * {@code read(3, 0x7ffd2c4e9000, 4096) = -1 EBADF (Bad file descriptor)},
      * {@code --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, si_status=0} ---},
+     * {@code +++ new process 42 (CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD) +++},
      * {@code +++ exited with 0 +++}. Made when asked for, not when recorded.
      */
     public String text() {
         return switch (kind) {
             case SYSCALLS -> SyscallText.format(name, args, copied, finished, result);
             case SIGNALS -> SignalText.line(number, detail);
-            case CLONE -> "clone(flags=0x" + Long.toHexString(result) + ") = " + number;
+            case CLONE -> "+++ new " + ((result & dev.utrace.api.task.CloneFlags.CLONE_THREAD) != 0 ? "thread " : "process ") + number + " ("
+                    + SyscallText.cloneFlags(result) + ") +++";
             case EXEC -> "exec " + detail + (number != 0 && number != tid ? " (by thread " + number + ")" : "");
             case EXIT -> "+++ " + status(number) + " +++";
             case DEATH -> "+++ dead" + (detail.isEmpty() ? "" : " (" + detail + ")") + " +++";

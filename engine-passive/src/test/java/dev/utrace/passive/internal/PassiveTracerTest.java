@@ -142,6 +142,8 @@ class PassiveTracerTest extends SimFixture {
         assertTrue(text.contains("write(1, \"hello, world\\n\", 13) = 13"), text::toString);
         assertEquals(List.of("+++ exited with 0 +++", "+++ dead (group dead) +++"), text.subList(text.size() - 2, text.size()));
         for (TraceEvent e : log.subList(exec, log.size())) assertEquals(pid, e.tid(), () -> "from the exec on, the leader's pid: " + e);
+        TraceEvent clone = tracer.log(10_000).stream().filter(e -> e.kind() == Kind.CLONE).findFirst().orElseThrow();
+        assertEquals("+++ new thread " + worker + " (CLONE_VM|CLONE_SIGHAND|CLONE_THREAD) +++", clone.text());
         TraceEvent execEvent = log.stream().filter(e -> e.kind() == Kind.EXEC).findFirst().orElseThrow();
         assertEquals(worker, execEvent.number(), "the exec event names the tid the task had");
         assertEquals("exec hello [hello] (by thread " + worker + ")", execEvent.text());

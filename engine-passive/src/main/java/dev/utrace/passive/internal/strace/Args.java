@@ -228,6 +228,10 @@ final class Args {
 
     /** Clone flags with the exit signal in the low byte: {@code CLONE_CHILD_SETTID|SIGCHLD}. */
     private void cloneFlags(long flags) {
+        cloneFlags(sb, flags);
+    }
+
+    static void cloneFlags(StringBuilder sb, long flags) {
         int start = sb.length();
         long rest = Constants.CLONE.appendNames(sb, flags & 0xffffff00L, false);
         if (rest != 0) {

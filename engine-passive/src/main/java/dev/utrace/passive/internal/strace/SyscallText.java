@@ -33,6 +33,13 @@ public final class SyscallText {
         return sb.toString();
     }
 
+    /** Clone flags as strace names them, the exit signal last: {@code CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD}. */
+    public static String cloneFlags(long flags) {
+        StringBuilder sb = new StringBuilder();
+        Args.cloneFlags(sb, flags);
+        return sb.toString();
+    }
+
     static void appendResult(StringBuilder sb, Signature s, long[] args, boolean finished, long result) {
         sb.append(" = ");
         if (!finished) {
