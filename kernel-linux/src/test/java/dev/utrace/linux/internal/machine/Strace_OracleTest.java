@@ -76,6 +76,40 @@ class Strace_OracleTest extends MachineFixture {
     }
 
     @Test
+    @DisplayName("passive:stats of ls -la / counts the calls and errors strace -f -c counts, in its layout")
+    void statsAsStraceC() throws Exception {
+        Path summary = Files.createTempFile(temp, "strace-c", ".txt");
+        Process p = new ProcessBuilder("strace", "-f", "-c", "-o", summary.toString(), "ls", "-la", "/")
+                .redirectInput(new File("/dev/null")) // its output a pipe, as the machine gives it: ls asks what it is
+                .redirectError(temp.resolve("strace-c.err").toFile()).start();
+        p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "strace -c ended");
+        List<String> theirs = Files.readAllLines(summary);
+        Map<String, String> expected = new java.util.TreeMap<>();
+        for (String line : theirs) {
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("^\\s*[0-9.]+\\s+[0-9.]+\\s+\\d+\\s+(\\d+)\\s+(\\d*)\\s*(\\w+)$").matcher(line);
+            if (m.matches() && !m.group(3).equals("total")) {
+                expected.put(m.group(3), m.group(1) + " calls, " + (m.group(2).isEmpty() ? "0" : m.group(2)) + " errors");
+            }
+        }
+        assertTrue(expected.remove("execve") != null, "strace counts the execve that started ls; the passive trace begins after it (R1)");
+        Run ours = passive("ls", "-la", "/");
+        Map<String, String> actual = new java.util.TreeMap<>();
+        for (dev.utrace.passive.SyscallStat s : ours.stats().syscalls()) {
+            actual.put(s.name(), s.calls() + " calls, " + s.errors() + " errors");
+        }
+        assertEquals(expected, actual, () -> "strace -c:\n" + String.join("\n", theirs));
+        String printed = new dev.utrace.passive.internal.commands.PassiveConverter()
+                .format(new dev.utrace.passive.internal.commands.Views.Statistics(ours.stats()),
+                        org.apache.felix.service.command.Converter.INSPECT, null).toString();
+        List<String> lines = printed.lines().toList();
+        assertEquals(theirs.subList(0, 2), lines.subList(0, 2), "strace -c's header and rule, as passive:stats prints them");
+        assertEquals(theirs.get(theirs.size() - 2), lines.get(actual.size() + 2), "the rule before the total");
+        assertTrue(lines.get(actual.size() + 3).matches("100\\.00 +[0-9.]+ +\\d+ +\\d+ +\\d+ total"), lines::toString);
+    }
+
+    @Test
     @DisplayName("sh -c 'echo hi | cat': a pipeline of two children, as strace -f sees it")
     void shellPipeline() throws Exception {
         compare("sh", "-c", "echo hi | cat");
@@ -148,7 +182,7 @@ class Strace_OracleTest extends MachineFixture {
     }
 
     /** What a run left: how it ended, what it wrote, and the tracer's record as a family (R1 applied). */
-    private record Run(String status, String output, List<String> lines, Family family) {
+    private record Run(String status, String output, List<String> lines, Family family, dev.utrace.passive.Stats stats) {
     }
 
     private Run strace(String program, String... args) throws Exception {
@@ -167,7 +201,7 @@ class Strace_OracleTest extends MachineFixture {
         Family f = StraceLog.read(lines);
         assertTrue(f.dropFirstOfRoot(i -> i.what() == What.SYSCALL && i.name().equals("execve") && i.result().equals("0")),
                 "strace's log begins with the execve that started the program (R1)");
-        return new Run(status, out, lines, f);
+        return new Run(status, out, lines, f, null);
     }
 
     private Run passive(String program, String... args) throws Exception {
@@ -186,7 +220,7 @@ class Strace_OracleTest extends MachineFixture {
             assertTrue(f.dropFirstOfRoot(i -> i.what() == What.SIGNAL && i.name().equals("SIGCONT")),
                     "the passive trace begins with the SIGCONT that let the program run (R1)");
             List<String> lines = events.stream().map(e -> e.tid() + "  " + e.text()).toList();
-            return new Run(status, machine.console(pid), lines, f);
+            return new Run(status, machine.console(pid), lines, f, tracer.stats().sortedBy(dev.utrace.passive.Stats.Column.TIME));
         } finally {
             facade.revoke();
         }
