@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * strace is the oracle: each program runs under {@code strace -f} and under the passive tracer
  * ({@code passive:run --follow}) on this machine, and every thread must show the same sequence of
- * syscalls with the same results, the same signals and the same end.
+ * syscalls with the same results and arguments, the same signals and the same end; and
+ * {@code passive:stats} must count what {@code strace -f -c} counts. {@code -Doracle.report=true}
+ * prints both logs and the compared sequences side by side.
  *
  * <p>Two runs of a program differ in what the kernel and the scheduler choose, so what is compared
  * is normalised, the same way on both sides ({@link Family}); nothing else is left out:
@@ -56,9 +58,16 @@ import org.junit.jupiter.api.io.TempDir;
  * <li><b>R5 futex waits</b> (FUTEX_WAIT, _BITSET, _REQUEUE_PI, LOCK_PI) are made only when the
  *     word waited on has not changed yet: {@code pthread_join} of a thread still running, a lock
  *     still held. They are not compared; every other futex call is.</li>
- * <li><b>R6 output.</b> Sizes of writes to standard output and error are compared when both runs
- *     wrote the same output. {@code ls -la /} lists {@code /tmp}, whose size and time other
- *     processes change between the two runs; if the listings differ, those sizes are not compared.</li>
+ * <li><b>R6 output.</b> The sizes and bytes of writes to standard output and error are compared when
+ *     both runs wrote the same output. When they did not, they are not: {@code ls -la /} lists
+ *     {@code /proc}, whose link count is the number of processes on the machine at that moment
+ *     (seen: 105, then 104), and {@code /tmp}, whose size and time other processes change; forks
+ *     prints its children's pids. The test prints the first line that differs.</li>
+ * <li><b>R7 arguments</b> are compared too, as {@link ArgsText} says: addresses as any address,
+ *     tids as the threads' names, a structure strace decodes against the address the passive
+ *     tracer shows, the bytes getrandom returns as any bytes; not those of rt_sigreturn (strace
+ *     shows the signal mask the frame restores) and restart_syscall (strace names the syscall it
+ *     resumes).</li>
  * </ul>
  * Signals are otherwise delivered where the program sends them (a kill or tgkill of itself is
  * handled as that syscall returns; a signal it unblocks in sigsuspend interrupts that), so their
@@ -170,8 +179,9 @@ class Strace_OracleTest extends MachineFixture {
                 arguments++;
             }
         }
-        System.out.printf("%s: %d threads, %d syscalls with their results, %d with their arguments; the same output: %s%n",
-                program, expected.size(), syscalls, arguments, sameOutput);
+        System.out.printf("%s: %d threads, %d syscalls with their results, %d with their arguments; the same output: %s%s%n",
+                program, expected.size(), syscalls, arguments, sameOutput, sameOutput ? "" : " (" + firstDifference(
+                        theirs.output().lines().toList(), ours.output().lines().toList()) + ")");
     }
 
     /** Syscalls whose arguments strace shows and the passive tracer does not: the signal mask rt_sigreturn restores, the syscall restart_syscall resumes. */
