@@ -33,7 +33,7 @@ class PassiveCommandsTest extends SimFixture {
         threadIO = new ThreadIOImpl();
         threadIO.start();
         processor = new CommandProcessorImpl(threadIO);
-        for (Command c : new PassiveCommands(tracer).commands()) processor.addCommand(c.scope(), c, c.name());
+        for (Command c : new PassiveCommands(tracer, sim).commands()) processor.addCommand(c.scope(), c, c.name());
         processor.addConverter(new PassiveConverter());
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
@@ -246,18 +246,20 @@ class PassiveCommandsTest extends SimFixture {
     @Test
     void runRefusalsStartNothing() throws Exception {
         String usage = "\nusage: passive:run [-e|--events <list>] [--follow] [--no-follow] <program> [args...]  (e.g. run"
-                + " --follow sh -c 'echo hi | cat'; then utrace:wait and passive:log)";
+                + " --follow forker 2; then utrace:wait and passive:log)";
         String[][] cases = {
-                {"run", "run needs <program>: a program the machine offers (utrace:programs), or on real processes a path"
-                        + " or a name on PATH" + usage},
+                {"run", "run needs <program>: the program's name, as utrace:programs lists it" + usage},
                 {"run -e", "-e needs <list> after it: what to record, comma separated: syscalls, signals, clone, exec, exit,"
-                        + " death, all" + usage},
-                {"run -e syscalls", "run needs <program>: the program to start, then its arguments" + usage},
+                        + " death, all (default: the configured events)" + usage},
+                {"run -e syscalls", "run needs <program>: the program's name, as utrace:programs lists it" + usage},
                 {"run -e bogus counter", "unknown event 'bogus'; known events: syscalls, signals, clone, exec, exit, death, all"
                         + usage},
                 {"run -e exit --events exit counter", "--events is given twice; give it once" + usage},
                 {"run --follow --no-follow counter", "--follow and --no-follow contradict each other; give one of them, or"
                         + " neither for the configured setting" + usage},
+                {"run counter -q", "unknown option '-q'; run takes -e or --events, --follow, --no-follow" + usage},
+                {"run counter x", "'x' is not a program argument; programs take numbers: decimal, or 0x and hex digits" + usage},
+                {"run counter 1 2 3 4 5 6 7", "run takes at most 7 arguments (<program> [args...]); '7' is one too many" + usage},
         };
         for (String[] c : cases) {
             assertEquals(c[1], refused(c[0]), c[0]);
@@ -426,7 +428,7 @@ class PassiveCommandsTest extends SimFixture {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         session.execute(script);
-        for (Command c : new PassiveCommands(tracer).commands()) {
+        for (Command c : new PassiveCommands(tracer, sim).commands()) {
             assertTrue(complete.calls.contains("-c passive:" + c.name() + " -e"), c.name() + " in " + complete.calls);
             assertTrue(complete.calls.stream().anyMatch(l -> l.startsWith("-c passive:" + c.name() + " -d ")), c.name());
         }
