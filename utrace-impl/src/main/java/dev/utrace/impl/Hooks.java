@@ -231,7 +231,12 @@ final class Hooks implements TraceHooks {
                         r.action(ResumeAction.REPORT);
                     }
                 }
-                case RESUME -> r.action(ResumeAction.RESUME);
+                case RESUME -> {
+                    // Nothing owed: whatever was, the signal pass handled, or the call is spurious
+                    // (utrace_resume returns at once). Applying RESUME here would end a step the
+                    // last report chose.
+                    return;
+                }
                 default -> { // INTERRUPT, SINGLESTEP, BLOCKSTEP: no callbacks here
                     r.action(pending);
                     r.spurious = false;
