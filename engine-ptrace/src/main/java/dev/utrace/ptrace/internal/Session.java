@@ -108,15 +108,14 @@ final class Session implements PtraceSession {
             if (lock.isHeldByCurrentThread()) lock.unlock();
         }
         utrace().setEvents(task, engine, PtraceOps.events(ctx));
-        if (!seize) {
-            if (processes().inGroupStop(task) && utrace().control(task, engine, ResumeAction.STOP) == Outcome.DONE) {
-                // Already in a group stop: as Linux does, it re-traps there and the tracer sees that
-                // stop first; the SIGSTOP below is a second stop, once a resume lets it dequeue it.
-                int sig = processes().groupStopSignal(task);
-                recordStop(ctx, PtraceOps.stopStatus(sig == 0 ? Signals.SIGSTOP : sig, 0));
-            }
-            processes().signal(task, Signals.SIGSTOP);
+        if (processes().inGroupStop(task) && utrace().control(task, engine, ResumeAction.STOP) == Outcome.DONE) {
+            // Already in a group stop: as Linux does, it re-traps there (a seized one as
+            // PTRACE_EVENT_STOP) and the tracer sees that stop first; an attach's SIGSTOP below
+            // is a second stop, once a resume lets it dequeue it.
+            int sig = processes().groupStopSignal(task);
+            recordStop(ctx, PtraceOps.stopStatus(sig == 0 ? Signals.SIGSTOP : sig, seize ? WaitResult.EVENT_STOP : 0));
         }
+        if (!seize) processes().signal(task, Signals.SIGSTOP);
     }
 
     /**
@@ -381,9 +380,13 @@ final class Session implements PtraceSession {
      * A dead group leader whose other threads are not all released yet is not reported
      * ({@code delay_group_leader}): in a multithreaded exec by another thread it never is; that
      * thread takes over its pid and the old leader is released by {@code de_thread} (12.5).
+     * The old leader counts as the leader by the pid its tracer knew: on a machine where the tid
+     * swap and the release are not one step, it may already answer to the exec'ing thread's old
+     * tid for a moment before it is released.
      */
     private boolean delayedLeader(PtraceContext ctx) {
-        return ctx.task.tid() == ctx.task.tgid() && processes().threadCount(ctx.task) > 1;
+        int tgid = ctx.task.tgid();
+        return (ctx.task.tid() == tgid || ctx.lastTid == tgid) && processes().threadCount(ctx.task) > 1;
     }
 
     // ---- the gate: ptrace_check_attach ----
@@ -655,9 +658,11 @@ final class Session implements PtraceSession {
 
     /**
      * The implicit detach of {@code exit_ptrace}: stopped or running, dead or alive. A stopped
-     * tracee resumes with {@code signal}; -1 keeps the signal it stopped with, as Linux does,
-     * except a trap the tracer itself caused (its watchpoint or its single-step): the program
-     * never asked for that one and would die of it, so it is dropped.
+     * tracee resumes with {@code signal}; -1 keeps the signal it stopped with if the tracer has
+     * not waited for that stop, as Linux does (its wait takes the stop's {@code exit_code}, so
+     * a stop it saw resumes with none), except a trap the tracer itself caused (its watchpoint
+     * or its single-step): the program never asked for that one and would die of it, so it is
+     * dropped.
      */
     private void detachImplicitly(PtraceContext ctx, int signal) {
         boolean dead;
@@ -674,12 +679,12 @@ final class Session implements PtraceSession {
         service.debugRegisters().dropAll(ctx);
         service.debugRegisters().discardHits(ctx);
         boolean stoppedNow;
-        boolean tracersTrap;
+        boolean dropSignal;
         boolean viaCallback = false;
         lock.lock();
         try {
             stoppedNow = ctx.stopped && !ctx.dead;
-            tracersTrap = ctx.holdsTracersTrap();
+            dropSignal = ctx.holdsTracersTrap() || (stoppedNow && ctx.reported);
             if (!stoppedNow && signal < 0 && ctx.signalHeld && !ctx.dead) {
                 // Resumed with a signal its REPORT pass has yet to deliver (a cont with a signal
                 // a moment ago): that pass delivers it and detaches, as from a stop. Detaching
@@ -695,7 +700,7 @@ final class Session implements PtraceSession {
             lock.unlock();
         }
         if (stoppedNow && parked(ctx)) {
-            detachStopped(ctx, signal < 0 && tracersTrap ? 0 : signal);
+            detachStopped(ctx, signal < 0 && dropSignal ? 0 : signal);
             return;
         }
         Engine ref = unlist(ctx);
@@ -852,10 +857,12 @@ final class Session implements PtraceSession {
         return stopped(pid, (ctx, ref) -> {
             lock.lock();
             try {
-                if (!ctx.signalHeld || ctx.siginfo == null) {
-                    throw new PtraceException("EINVAL", "pid " + pid + " is not in a signal-delivery stop; there is no siginfo");
+                SignalInfo info = ctx.stopSigInfo();
+                if (info == null) {
+                    throw new PtraceException("EINVAL", "pid " + pid + " is in a group stop it was attached in; such a stop has no"
+                            + " siginfo (seize it for one)");
                 }
-                return ctx.siginfo.copy();
+                return info;
             } finally {
                 lock.unlock();
             }
@@ -870,10 +877,12 @@ final class Session implements PtraceSession {
         stopped(pid, (ctx, ref) -> {
             lock.lock();
             try {
-                if (!ctx.signalHeld) {
-                    throw new PtraceException("EINVAL", "pid " + pid + " is not in a signal-delivery stop; there is no siginfo");
+                if (ctx.stopSigInfo() == null) {
+                    throw new PtraceException("EINVAL", "pid " + pid + " is in a group stop it was attached in; such a stop has no"
+                            + " siginfo to change");
                 }
-                ctx.siginfo = info.copy();
+                // Only a signal-delivery stop's siginfo goes anywhere; an event's is made up and dropped, as in Linux.
+                if (ctx.signalHeld) ctx.siginfo = info.copy();
             } finally {
                 lock.unlock();
             }
