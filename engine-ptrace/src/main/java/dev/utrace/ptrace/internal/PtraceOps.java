@@ -247,7 +247,12 @@ final class PtraceOps implements EngineOps {
         Session s = ctx.session;
         s.lock.lock();
         try {
-            if (!ctx.syscallTrace || ctx.detaching) return ctx.resume;
+            if (ctx.detaching) return ctx.resume;
+            // An event stop this syscall made (exec, fork, clone) is still to come: it is this
+            // stop, reported as the event; PTRACE_SYSCALL from it shows the exit next (12.3).
+            if (ctx.stopped) return ResumeAction.STOP;
+            if (!ctx.syscallTrace) return ctx.resume;
+            if (vforkDoneStop(ctx)) return ResumeAction.STOP;
             s.recordStopLocked(ctx, stopStatus(syscallSig(ctx), 0));
             return ResumeAction.STOP;
         } finally {

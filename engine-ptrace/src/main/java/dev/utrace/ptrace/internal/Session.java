@@ -514,6 +514,7 @@ final class Session implements PtraceSession {
             ResumeAction action;
             boolean sendSignal;
             boolean leaveGroupStop;
+            boolean fakeExit = false;
             lock.lock();
             try {
                 int event = ctx.stopStatus >> 16 & 0xff;
@@ -530,14 +531,25 @@ final class Session implements PtraceSession {
                     ctx.vforkDonePending = true;
                     action = ResumeAction.REPORT;
                 }
-                ctx.stopped = false;
-                ctx.stopStatus = 0;
-                ctx.reported = false;
+                if (mode == Mode.SYSCALL && (event == WaitResult.EVENT_EXEC || event == WaitResult.EVENT_FORK
+                        || event == WaitResult.EVENT_CLONE || event == WaitResult.EVENT_VFORK_DONE)) {
+                    // The tracee stopped for the event at its syscall's exit: PTRACE_SYSCALL shows
+                    // that exit now, without running it (12.3, as Linux's order is). A signal
+                    // given here is dropped, as Linux drops an event stop's.
+                    recordStopLocked(ctx, PtraceOps.stopStatus(Signals.SIGTRAP | (ctx.has(PtraceOptions.TRACESYSGOOD) ? 0x80 : 0), 0));
+                    fakeExit = true;
+                }
+                if (!fakeExit) {
+                    ctx.stopped = false;
+                    ctx.stopStatus = 0;
+                    ctx.reported = false;
+                }
                 ctx.listening = false;
             } finally {
                 lock.unlock();
             }
             utrace().setEvents(ctx.task, ref, PtraceOps.events(ctx));
+            if (fakeExit) return null; // still held: the exit stop is in force
             if (sendSignal) processes().signal(ctx.task, signal);
             utrace().control(ctx.task, ref, action);
             // ptrace's compatibility rule (12.3): a resume also ends a job-control stop, for this thread.
