@@ -410,6 +410,29 @@ class PtraceConformanceTest extends PtraceFixture {
     }
 
     @Test
+    @DisplayName("12.3: PTRACE_SYSCALL through an execve with TRACEEXEC: its entry, the exec event, then its exit, as Linux orders them")
+    void syscallsAcrossExec() {
+        program("execs", """
+                # Execs true.
+                    exec "true"
+                    exit 1
+                """);
+        int pid = seizedAtStart("execs", PtraceOptions.TRACESYSGOOD | PtraceOptions.TRACEEXEC);
+        tracer.syscall(pid, 0);
+        assertStop(next(pid), Kind.SYSCALL_STOP, SIGTRAP | 0x80);
+        assertEquals(59, tracer.getRegs(pid)[Reg.ORIG_RAX.ordinal()], "execve's entry");
+        tracer.syscall(pid, 0);
+        WaitResult event = next(pid);
+        assertEquals(WaitResult.EVENT_EXEC, event.event(), event.describe());
+        tracer.syscall(pid, 0);
+        assertStop(next(pid), Kind.SYSCALL_STOP, SIGTRAP | 0x80);
+        long[] regs = tracer.getRegs(pid);
+        assertEquals(List.of(59L, 0L), List.of(regs[Reg.ORIG_RAX.ordinal()], regs[Reg.RAX.ordinal()]), "execve's exit, its result 0");
+        tracer.cont(pid, 0);
+        assertEquals(Kind.EXITED, next(pid).kind());
+    }
+
+    @Test
     @DisplayName("PTRACE_SINGLESTEP: one instruction, then a SIGTRAP stop")
     void singleStep() {
         int pid = spawn("spin");
