@@ -45,6 +45,12 @@ final class PtraceContext {
     SignalInfo siginfo;
     /** A signal held at a signal-delivery stop waits for the REPORT callback that delivers {@link #resumeSignal}. */
     boolean signalHeld;
+    /**
+     * The stop in force is the held signal's signal-delivery stop: only a resume or detach from
+     * it chooses the signal. A PTRACE_INTERRUPT can stop the tracee again before the REPORT pass
+     * delivers the signal the tracer chose; a resume from that stop, as in Linux, has no say.
+     */
+    boolean inSignalStop;
     /** The signal to deliver on resume (the resume request's argument). */
     int resumeSignal;
     /** The action callbacks return when no stop is pending: RESUME, or SINGLESTEP while stepping. */
@@ -109,7 +115,7 @@ final class PtraceContext {
      * has none (EINVAL). Guarded by the session lock.
      */
     SignalInfo stopSigInfo() {
-        if (signalHeld && siginfo != null) return siginfo.copy();
+        if (inSignalStop && siginfo != null) return siginfo.copy();
         int sig = stopStatus >> 8 & 0xff;
         int event = stopStatus >> 16 & 0xff;
         if (event == 0 && (sig & 0x7f) != Signals.SIGTRAP) return null; // an attached tracee's group stop

@@ -129,6 +129,7 @@ final class PtraceOps implements EngineOps {
             ctx.signalHeld = true;
             ctx.resumeSignal = info.signo;
             s.recordStopLocked(ctx, stopStatus(info.signo & 0xff, 0));
+            ctx.inSignalStop = true;
         } finally {
             s.lock.unlock();
         }

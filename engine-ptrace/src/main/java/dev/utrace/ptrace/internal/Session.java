@@ -214,6 +214,7 @@ final class Session implements PtraceSession {
     void recordStopLocked(PtraceContext ctx, int status) {
         ctx.stopped = true;
         ctx.stopStatus = status;
+        ctx.inSignalStop = false;
         ctx.reported = false;
         ctx.stopSeq++;
         if (!ctx.signalHeld) ctx.siginfo = null; // only a signal-delivery stop has a siginfo
@@ -523,7 +524,7 @@ final class Session implements PtraceSession {
                 boolean groupStop = !ctx.signalHeld && processes().inGroupStop(ctx.task);
                 ctx.syscallTrace = mode == Mode.SYSCALL;
                 ctx.resume = mode == Mode.STEP ? ResumeAction.SINGLESTEP : ResumeAction.RESUME;
-                ctx.resumeSignal = signal;
+                if (!ctx.signalHeld || ctx.inSignalStop) ctx.resumeSignal = signal;
                 sendSignal = signal != 0 && syscallStop;
                 leaveGroupStop = groupStop;
                 action = ctx.resume;
@@ -542,6 +543,7 @@ final class Session implements PtraceSession {
                 if (!fakeExit) {
                     ctx.stopped = false;
                     ctx.stopStatus = 0;
+                    ctx.inSignalStop = false;
                     ctx.reported = false;
                 }
                 ctx.listening = false;
@@ -641,7 +643,7 @@ final class Session implements PtraceSession {
         try {
             viaCallback = ctx.signalHeld;
             if (viaCallback) {
-                if (signal >= 0) ctx.resumeSignal = signal;
+                if (signal >= 0 && ctx.inSignalStop) ctx.resumeSignal = signal;
                 ctx.detaching = true;
             }
             ctx.resume = ResumeAction.RESUME;
@@ -696,7 +698,7 @@ final class Session implements PtraceSession {
         lock.lock();
         try {
             stoppedNow = ctx.stopped && !ctx.dead;
-            dropSignal = ctx.holdsTracersTrap() || (stoppedNow && ctx.reported);
+            dropSignal = ctx.holdsTracersTrap() || (stoppedNow && ctx.reported && ctx.inSignalStop);
             if (!stoppedNow && signal < 0 && ctx.signalHeld && !ctx.dead) {
                 // Resumed with a signal its REPORT pass has yet to deliver (a cont with a signal
                 // a moment ago): that pass delivers it and detaches, as from a stop. Detaching
@@ -894,7 +896,7 @@ final class Session implements PtraceSession {
                             + " siginfo to change");
                 }
                 // Only a signal-delivery stop's siginfo goes anywhere; an event's is made up and dropped, as in Linux.
-                if (ctx.signalHeld) ctx.siginfo = info.copy();
+                if (ctx.inSignalStop) ctx.siginfo = info.copy();
             } finally {
                 lock.unlock();
             }

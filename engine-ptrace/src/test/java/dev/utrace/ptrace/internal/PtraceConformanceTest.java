@@ -433,6 +433,79 @@ class PtraceConformanceTest extends PtraceFixture {
     }
 
     @Test
+    @DisplayName("12.3: a resume with a signal stands: PTRACE_INTERRUPT stops the tracee before the REPORT pass delivered it, and a detach with none from that stop still delivers it (Linux delivers it at the resume)")
+    void interruptBeforeTheChosenSignalIsDelivered() throws Exception {
+        program("usr1", """
+                # Catches SIGUSR1, waits for signals.
+                    signal SIGUSR1, on_user
+                again:
+                    pause
+                    jmp again
+                on_user:
+                    print "caught {rdi}\\n"
+                    sigreturn
+                """);
+        int pid = sim.spawn("usr1", List.of(), true);
+        await("stopped", () -> state(pid) == TaskState.STOPPED);
+        ReportPassHolder holder = new ReportPassHolder();
+        holder.attach(core.facade("holder"), sim.findTask(pid)); // first: called before ptrace in each pass
+        startSeized(pid, 0);
+        tracer.cont(pid, 0);
+        await("waiting in pause", () -> state(pid) == TaskState.SLEEPING);
+        sim.kill(pid, SIGUSR1);
+        assertStop(next(pid), Kind.SIGNAL_STOP, SIGUSR1);
+        holder.armed = true;
+        tracer.cont(pid, SIGUSR1);
+        holder.awaitHolding(); // the pass that delivers SIGUSR1 is under way; ptrace's callback is still to come
+        tracer.interrupt(pid);
+        holder.release();
+        WaitResult r = next(pid);
+        assertEquals(Kind.EVENT_STOP, r.kind(), r.describe());
+        assertEquals(List.of(SIGTRAP, 0x8005), List.of(tracer.getSigInfo(pid).signo, tracer.getSigInfo(pid).code),
+                "the interrupt's stop, not the signal's");
+        tracer.detach(pid, 0);
+        await("SIGUSR1 handled", () -> sim.console(pid).contains("caught 10\n"));
+        sim.kill(pid, SIGKILL);
+    }
+
+    /** Holds the next REPORT pass of the signal path, once armed, until released (attached before ptrace, so called first). */
+    static final class ReportPassHolder implements dev.utrace.api.EngineOps {
+        volatile boolean armed;
+        private final java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+        void attach(dev.utrace.api.Utrace utrace, dev.utrace.api.task.Task task) {
+            var r = utrace.attach(task, dev.utrace.api.AttachFlags.CREATE, this, null);
+            assertEquals(dev.utrace.api.Outcome.DONE, r.outcome());
+            assertEquals(dev.utrace.api.Outcome.DONE, utrace.setEvents(task, r.engine(),
+                    dev.utrace.api.Event.mask(dev.utrace.api.Event.QUIESCE) | dev.utrace.api.Event.SIGNAL_ALL));
+            r.engine().put();
+        }
+
+        @Override
+        public int reportSignal(int action, dev.utrace.api.Engine engine, dev.utrace.api.task.Task task, SignalInfo info,
+                                dev.utrace.api.task.SigAction origKa, dev.utrace.api.task.SigAction returnKa) {
+            if (armed && dev.utrace.api.SignalAction.of(action) == dev.utrace.api.SignalAction.REPORT && holding.getCount() == 1) {
+                holding.countDown();
+                try {
+                    released.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return dev.utrace.api.EngineOps.super.reportSignal(action, engine, task, info, origKa, returnKa);
+        }
+
+        void awaitHolding() throws InterruptedException {
+            assertTrue(holding.await(20, java.util.concurrent.TimeUnit.SECONDS), "the REPORT pass never came");
+        }
+
+        void release() {
+            released.countDown();
+        }
+    }
+
+    @Test
     @DisplayName("PTRACE_SINGLESTEP: one instruction, then a SIGTRAP stop")
     void singleStep() {
         int pid = spawn("spin");
