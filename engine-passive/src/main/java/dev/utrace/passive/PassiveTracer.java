@@ -42,14 +42,17 @@ public interface PassiveTracer {
      *         is not ALL while syscalls are not among the events
      */
     TraceInfo trace(int pid, Set<Kind> events, Boolean follow, SyscallSet syscalls);
+
+    /**
      * Starts a program traced from its first instruction, as {@code strace PROGRAM ARGS} does: the
      * machine starts it held before its first instruction, the trace begins, then a SIGCONT lets
      * it run (the trace's first event is that SIGCONT's delivery). Where the machine runs files
      * (real processes), the trace begins after the {@code execve} that started the program, so its
      * first syscall is the program's own first one.
      *
-     * @param request the program, its arguments and environment (its {@code stopped} is ignored: it
-     *                is always started held)
+     * @param request the program, its arguments and environment, and the syscalls to record (its
+     *                {@code syscalls}: the program runs under a kernel-side filter of them where the
+     *                machine has one; its {@code stopped} is ignored: it is always started held)
      * @param events  what to record; {@code null} for the configured default
      * @param follow  whether to trace its threads and children too; {@code null} for the configured default
      * @return the new trace, of the program's pid
