@@ -199,10 +199,10 @@ class PassiveCommandsTest extends SimFixture {
         waitExit(pid);
         awaitReleased(pid);
         assertEquals("""
-                --- SIGCONT {si_signo=SIGCONT, si_code=0} ---
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
+                --- SIGCONT {si_signo=SIGCONT, si_code=SI_USER, si_pid=0} ---
+                write(1, "1\\n", 2) = 2
+                write(1, "2\\n", 2) = 2
+                write(1, "3\\n", 2) = 2
                 +++ exited with 0 +++
                 +++ dead (group dead) +++""", run("log " + pid), "no exit syscall: it is not among the syscalls named");
     }
