@@ -691,8 +691,9 @@ final class Session implements PtraceSession {
      * not waited for that stop, as Linux does (its wait takes the stop's {@code exit_code}, so
      * a stop it saw resumes with none), except a trap the tracer itself caused (its watchpoint
      * or its single-step): the program never asked for that one and would die of it, so it is
-     * dropped. So is, when the engine is {@code unloading}, the SIGSTOP of the tracer's
-     * PTRACE_ATTACH, which an untraced program would never have got either.
+     * dropped. When the engine is {@code unloading} the program's own signal is kept even after a
+     * wait (it must run on as if never traced), and the SIGSTOP of the tracer's PTRACE_ATTACH is
+     * dropped, which an untraced program would never have got either.
      *
      * @return whether a REPORT callback is left to deliver a signal
      */
@@ -716,8 +717,11 @@ final class Session implements PtraceSession {
         lock.lock();
         try {
             stoppedNow = ctx.stopped && !ctx.dead;
-            dropSignal = ctx.holdsTracersTrap() || (unloading && ctx.holdsAttachStop())
-                    || (stoppedNow && ctx.reported && ctx.inSignalStop);
+            // A stop the tracer waited for resumes with no signal, as Linux's wait clears its exit_code;
+            // but an unload is no tracer's doing, and the program must run on as if never traced: it
+            // gets the signal it was sent, never the tracer's attach SIGSTOP.
+            dropSignal = ctx.holdsTracersTrap()
+                    || (unloading ? ctx.holdsAttachStop() : stoppedNow && ctx.reported && ctx.inSignalStop);
             if (!stoppedNow && signal < 0 && ctx.signalHeld && !ctx.dead) {
                 // Resumed with a signal its REPORT pass has yet to deliver (a cont with a signal
                 // a moment ago): that pass delivers it and detaches, as from a stop. Detaching
