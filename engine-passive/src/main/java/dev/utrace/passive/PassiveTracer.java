@@ -1,6 +1,7 @@
 package dev.utrace.passive;
 
 import dev.utrace.api.SyscallSet;
+import dev.utrace.api.proc.SpawnRequest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -41,6 +42,24 @@ public interface PassiveTracer {
      *         is not ALL while syscalls are not among the events
      */
     TraceInfo trace(int pid, Set<Kind> events, Boolean follow, SyscallSet syscalls);
+
+    /**
+     * Starts a program traced from its first instruction, as {@code strace PROGRAM ARGS} does: the
+     * machine starts it held before its first instruction, the trace begins, then a SIGCONT lets
+     * it run (the trace's first event is that SIGCONT's delivery). Where the machine runs files
+     * (real processes), the trace begins after the {@code execve} that started the program, so its
+     * first syscall is the program's own first one.
+     *
+     * @param request the program, its arguments and environment, and the syscalls to record (its
+     *                {@code syscalls}: the program runs under a kernel-side filter of them where the
+     *                machine has one; its {@code stopped} is ignored: it is always started held)
+     * @param events  what to record; {@code null} for the configured default
+     * @param follow  whether to trace its threads and children too; {@code null} for the configured default
+     * @return the new trace, of the program's pid
+     * @throws IllegalArgumentException if the machine cannot start the program (saying why), or
+     *         {@code events} is empty; nothing was started then
+     */
+    TraceInfo run(SpawnRequest request, Set<Kind> events, Boolean follow);
 
     /**
      * Stops tracing task {@code pid} (Model A: a {@code MATCH_OPS} lookup and a {@code DETACH};

@@ -5,7 +5,8 @@ package dev.utrace.passive;
  *
  * @param number the syscall number
  * @param name   the syscall's name on its machine
- * @param calls  how many times it was entered
+ * @param calls  how many times it returned (as {@code strace -c} counts: a syscall that never returns,
+ *               such as {@code exit_group}, is in the log but not here)
  * @param errors how many returned an error (-4095..-1)
  * @param nanos  total time from entry to exit
  */

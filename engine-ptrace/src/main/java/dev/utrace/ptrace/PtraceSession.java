@@ -78,10 +78,17 @@ public interface PtraceSession extends AutoCloseable {
      */
     void pokeUser(int pid, long offset, long value);
 
-    /** {@code PTRACE_GETSIGINFO}: the signal of a signal-delivery stop; EINVAL in any other stop. */
+    /**
+     * {@code PTRACE_GETSIGINFO}: the signal of a signal-delivery stop; in an event, syscall or
+     * seized tracee's group stop, the siginfo Linux makes up for it (the stop's signal, si_code
+     * the status's bits 8-23, the tracee as sender); EINVAL in an attached tracee's group stop.
+     */
     SignalInfo getSigInfo(int pid);
 
-    /** {@code PTRACE_SETSIGINFO}: replaces it (the signal number used on resume stays the resume argument). */
+    /**
+     * {@code PTRACE_SETSIGINFO}: replaces a signal-delivery stop's siginfo (the signal number used
+     * on resume stays the resume argument); in another stop it is accepted and dropped, as in Linux.
+     */
     void setSigInfo(int pid, SignalInfo info);
 
     /** {@code PTRACE_SETOPTIONS}; EINVAL for unknown bits. */

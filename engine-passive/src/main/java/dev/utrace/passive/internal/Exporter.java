@@ -120,7 +120,11 @@ final class Exporter {
     /** The covered traces' tracks by tid, in the given order (a later trace of a tid wins). */
     static Map<Integer, Track> tracks(List<TaskTrace> covered) {
         Map<Integer, Track> tracks = new LinkedHashMap<>();
-        for (TaskTrace t : covered) tracks.put(t.tid, Track.of(t));
+        for (TaskTrace t : covered) {
+            tracks.put(t.tid, Track.of(t));
+            int former = t.formerTid; // its events before a non-leader's exec carry the tid it had
+            if (former != 0) tracks.putIfAbsent(former, new Track(former, t.tgid, t.comm));
+        }
         return tracks;
     }
 

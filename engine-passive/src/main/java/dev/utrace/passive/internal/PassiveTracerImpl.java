@@ -26,7 +26,12 @@ import dev.utrace.passive.TraceEvent;
 import dev.utrace.passive.TraceInfo;
 import dev.utrace.passive.TraceListener;
 import dev.utrace.passive.UntraceResult;
+import dev.utrace.api.proc.ProcessException;
 import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
+import dev.utrace.api.task.Signals;
+import dev.utrace.passive.internal.strace.SignalText;
+import dev.utrace.passive.internal.strace.SyscallTable;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,6 +64,8 @@ public final class PassiveTracerImpl implements PassiveTracer {
     private static final System.Logger LOG = System.getLogger(LOGGER);
     private final Utrace utrace;
     private final Processes processes;
+    /** The machine's syscall names and what each syscall's line copies from memory; shared by every trace. */
+    private final SyscallTable syscalls;
     private volatile Settings settings;
     private final Ops ops = new Ops();
     private final ConcurrentHashMap<Integer, TaskTrace> active = new ConcurrentHashMap<>();
@@ -84,6 +91,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
     PassiveTracerImpl(Utrace utrace, Processes processes, Settings settings) {
         this.utrace = utrace;
         this.processes = processes;
+        this.syscalls = new SyscallTable(processes::syscallName);
         this.settings = settings;
     }
 
@@ -150,12 +158,33 @@ public final class PassiveTracerImpl implements PassiveTracer {
         boolean f = follow != null ? follow : s.follow();
         Task t = utrace.task(pid);
         if (t == null) throw new IllegalArgumentException("no task with pid " + pid + "; ps lists them");
-        TaskTrace tr = new TaskTrace(t.tid(), t.tgid(), t.comm(), kinds, f, s.ringSize(), mask(kinds, f),
-                processes::syscallName);
+        TaskTrace tr = new TaskTrace(t.tid(), t.tgid(), t.comm(), kinds, f, s.ringSize(), mask(kinds, f), this.syscalls);
         String error = start(t, tr, syscalls);
         if (error != null) throw new IllegalArgumentException(error);
         return tr.info();
     }
+
+    @Override
+    public TraceInfo run(SpawnRequest request, Set<Kind> events, Boolean follow) {
+        java.util.Objects.requireNonNull(request, "request");
+        if (events != null && events.isEmpty()) throw new IllegalArgumentException("no events given");
+        int pid;
+        try {
+            pid = processes.spawn(request.withStopped(true));
+        } catch (ProcessException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        TraceInfo info;
+        try {
+            info = trace(pid, events, follow, request.syscalls() == null ? SyscallSet.ALL : request.syscalls());
+        } catch (RuntimeException e) {
+            processes.kill(pid, Signals.SIGKILL); // it never ran: leave nothing behind
+            throw e;
+        }
+        processes.kill(pid, Signals.SIGCONT);
+        return info;
+    }
+
 
     /** Attaches {@code tr} to {@code t} recording {@code syscalls} (Model A: put the reference at once); null or why not. */
     private String start(Task t, TaskTrace tr, SyscallSet syscalls) {
@@ -246,6 +275,17 @@ public final class PassiveTracerImpl implements PassiveTracer {
         // (traces()), never misses a trace that is moving from one to the other.
         active.remove(tr.tid, tr);
         exporter.traceEnded();
+    }
+
+    /**
+     * {@code tr}'s task took tid {@code now} (a non-leader's exec took the leader's tid; the leader's
+     * death, reported first, ended its trace): the live trace of {@code now} is {@code tr} from now on.
+     */
+    private void moved(TaskTrace tr, int now) {
+        active.remove(tr.tid, tr);
+        tr.retid(now);
+        TaskTrace old = active.put(now, tr);
+        if (old != null && old != tr) retire(old, "replaced");
     }
 
     /** The traces at one moment, each once: live ones, then the recently ended ones (oldest first). */
@@ -390,8 +430,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
         public ResumeAction reportSyscallExit(ResumeAction action, Engine engine, Task task) {
             TaskTrace tr = (TaskTrace) engine.data();
             if (tr.wants(Kind.SYSCALLS) && !tr.retired()) {
-                published(tr.syscallExit(seq.getAndIncrement(), System.nanoTime(),
-                        (int) task.register(Reg.ORIG_RAX), task.register(Reg.RAX)));
+                published(tr.syscallExit(seq.getAndIncrement(), System.nanoTime(), task, task.register(Reg.RAX)));
             }
             return ResumeAction.RESUME;
         }
@@ -403,7 +442,7 @@ public final class PassiveTracerImpl implements PassiveTracer {
             if (origKa != null && info != null && info.signo != 0 && tr.wants(Kind.SIGNALS) && !tr.retired()) {
                 tr.countSignal(info.signo);
                 record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.SIGNALS,
-                        info.signo, null, null, 0, true, 0, info.toString()));
+                        info.signo, null, null, 0, true, 0, SignalText.siginfo(info)));
             }
             return EngineOps.super.reportSignal(action, engine, task, info, origKa, returnKa); // unchanged
         }
@@ -426,8 +465,10 @@ public final class PassiveTracerImpl implements PassiveTracer {
         @Override
         public ResumeAction reportExec(ResumeAction action, Engine engine, Task task, String format, ExecInfo exec) {
             TaskTrace tr = (TaskTrace) engine.data();
+            int former = tr.tid;
+            if (task.tid() != former && !tr.retired()) moved(tr, task.tid());
             if (tr.wants(Kind.EXEC)) {
-                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXEC, 0, null, null,
+                record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXEC, former, null, null,
                         0, true, 0, exec.filename() + " " + exec.argv()));
             }
             return ResumeAction.RESUME;

@@ -15,7 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
+import dev.utrace.passive.Copied;
+import dev.utrace.passive.internal.strace.SyscallTable;
 
 /**
  * One traced task's data ({@code engine->data}): its ring and statistics. The task's own
@@ -25,7 +26,13 @@ import java.util.function.IntFunction;
  * need none. Never held while calling the core.
  */
 final class TaskTrace {
-    final int tid;
+    /**
+     * The traced task's thread id. It changes once if the task execs from a thread that is not
+     * its process's leader: the task takes the leader's tid (strace then shows it under that pid).
+     */
+    volatile int tid;
+    /** The tid the task had before such an exec, or 0. */
+    volatile int formerTid;
     final int tgid;
     final String comm;
     final Set<Kind> kinds;
@@ -33,12 +40,12 @@ final class TaskTrace {
     /** The task whose trace followed this one into being (its parent or creating thread), or 0 if {@code trace} began it. */
     final int parent;
     final long mask;
-    /** The machine's syscall names. */
-    private final IntFunction<String> syscallNames;
+    /** The machine's syscall names, and what each syscall's line needs copied from memory. */
+    private final SyscallTable syscalls;
 
     private final TraceEvent[] ring;
     private long written;
-    private final Map<Integer, long[]> syscalls = new HashMap<>(); // calls, errors, nanos
+    private final Map<Integer, long[]> counts = new HashMap<>(); // calls, errors, nanos
     private final Map<Integer, Long> signals = new TreeMap<>();
     private long exits;
 
@@ -46,6 +53,8 @@ final class TaskTrace {
     private int pendingNr = -1;
     private final long[] pendingArgs = new long[Reg.SYSCALL_ARGS.length];
     private long pendingStart;
+    /** What the pending syscall's entry copied from memory, by argument; null if nothing. */
+    private Copied[] pendingCopied;
 
     /** Set once by whoever ends the trace (untrace, death, release); later records are ignored. */
     private final AtomicBoolean retired = new AtomicBoolean();
@@ -54,12 +63,12 @@ final class TaskTrace {
     final AtomicInteger releases = new AtomicInteger();
 
     TaskTrace(int tid, int tgid, String comm, Set<Kind> kinds, boolean follow, int ringSize, long mask,
-              IntFunction<String> syscallNames) {
-        this(tid, tgid, comm, kinds, follow, 0, ringSize, mask, syscallNames);
+              SyscallTable syscalls) {
+        this(tid, tgid, comm, kinds, follow, 0, ringSize, mask, syscalls);
     }
 
     private TaskTrace(int tid, int tgid, String comm, Set<Kind> kinds, boolean follow, int parent, int ringSize, long mask,
-              IntFunction<String> syscallNames) {
+              SyscallTable syscalls) {
         this.tid = tid;
         this.parent = parent;
         this.tgid = tgid;
@@ -68,12 +77,18 @@ final class TaskTrace {
         this.follow = follow;
         this.ring = new TraceEvent[ringSize];
         this.mask = mask;
-        this.syscallNames = syscallNames;
+        this.syscalls = syscalls;
     }
 
     /** A trace of another task with this one's settings (a followed child). */
     TaskTrace forChild(int childTid, int childTgid, String childComm, int ringSize) {
-        return new TaskTrace(childTid, childTgid, childComm, kinds, true, tid, ringSize, mask, syscallNames);
+        return new TaskTrace(childTid, childTgid, childComm, kinds, true, tid, ringSize, mask, syscalls);
+    }
+
+    /** The task now answers to {@code now} (it exec'd from a non-leader thread); its events from now on carry it. */
+    void retid(int now) {
+        formerTid = tid;
+        tid = now;
     }
 
     boolean wants(Kind k) {
@@ -95,25 +110,38 @@ final class TaskTrace {
         return ended;
     }
 
-    /** Notes a syscall's entry: its number and arguments, read from {@code task} in its own callback. */
+    /**
+     * Notes a syscall's entry: its number and arguments, read from {@code task} in its own callback,
+     * and the strings its line shows, copied from the task's memory now (it may change once the
+     * syscall runs). The syscall's time starts after the copying, which it does not include.
+     */
     void syscallEntry(Task task, long now) {
         pendingNr = (int) task.register(Reg.ORIG_RAX);
         for (int i = 0; i < pendingArgs.length; i++) pendingArgs[i] = task.register(Reg.SYSCALL_ARGS[i]);
-        pendingStart = now;
+        pendingCopied = syscalls.atEntry(pendingNr, task, pendingArgs);
+        pendingStart = pendingCopied == null ? now : System.nanoTime();
     }
 
-    /** Records the finished syscall (counted, timed, in the ring) and returns its event, or null if its entry was not seen. */
-    TraceEvent syscallExit(long seq, long now, int nr, long result) {
-        if (pendingNr != nr) {
-            pendingNr = -1;
-            return null;
-        }
+    /**
+     * Records the finished syscall (counted, timed, in the ring) and returns its event, or null if
+     * its entry was not seen (a new task's first stop is the exit of the clone that made it; a
+     * trace may begin in the middle of a syscall). What it wrote that its line shows is copied
+     * from {@code task} first. The syscall is the one whose entry was seen, as strace has it:
+     * {@code orig_rax} at the exit is not always its number any more ({@code rt_sigreturn}
+     * restores a frame with -1 there, an exec gives the simulated machine's new image -1).
+     */
+    TraceEvent syscallExit(long seq, long now, Task task, long result) {
+        int nr = pendingNr;
+        if (nr < 0) return null;
         pendingNr = -1;
         long d = now - pendingStart;
         boolean error = result < 0 && result >= -4095;
-        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, syscallNames.apply(nr), pendingArgs, result, true, d, null);
+        Copied[] copied = syscalls.atExit(nr, task, pendingArgs, result, pendingCopied);
+        pendingCopied = null;
+        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, syscalls.name(nr), pendingArgs, result, true, d,
+                null, copied == null ? null : List.of(copied));
         synchronized (this) {
-            long[] s = syscalls.computeIfAbsent(nr, k -> new long[3]);
+            long[] s = counts.computeIfAbsent(nr, k -> new long[3]);
             s[0]++;
             if (error) s[1]++;
             s[2] += d;
@@ -124,19 +152,19 @@ final class TaskTrace {
 
     /**
      * Records the syscall that never returned (exit_group, or death inside it) and returns its event,
-     * or null. Its duration runs to {@code now} (an export draws it so); the statistics count the call
-     * but not its time, which has no end.
+     * or null. Its duration runs to {@code now} (an export draws it so). The statistics do not count
+     * it, as {@code strace -c} counts a syscall when it returns: their calls and time are of
+     * syscalls that returned.
      */
     TraceEvent unfinishedSyscall(long seq, long now) {
         if (pendingNr < 0) return null;
         int nr = pendingNr;
         pendingNr = -1;
-        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, syscallNames.apply(nr), pendingArgs, 0, false,
-                now - pendingStart, null);
-        synchronized (this) {
-            syscalls.computeIfAbsent(nr, k -> new long[3])[0]++;
-            addLocked(e);
-        }
+        Copied[] copied = pendingCopied;
+        pendingCopied = null;
+        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, syscalls.name(nr), pendingArgs, 0, false,
+                now - pendingStart, null, copied == null ? null : List.of(copied));
+        add(e);
         return e;
     }
 
@@ -173,7 +201,7 @@ final class TaskTrace {
 
     synchronized Stats stats() {
         List<SyscallStat> rows = new ArrayList<>();
-        syscalls.forEach((nr, s) -> rows.add(new SyscallStat(nr, syscallNames.apply(nr), s[0], s[1], s[2])));
+        counts.forEach((nr, s) -> rows.add(new SyscallStat(nr, syscalls.name(nr), s[0], s[1], s[2])));
         return new Stats(tid, List.copyOf(rows), Map.copyOf(signals), exits, Math.max(0, written - ring.length));
     }
 

@@ -33,7 +33,7 @@ class PassiveCommandsTest extends SimFixture {
         threadIO = new ThreadIOImpl();
         threadIO.start();
         processor = new CommandProcessorImpl(threadIO);
-        for (Command c : new PassiveCommands(tracer).commands()) processor.addCommand(c.scope(), c, c.name());
+        for (Command c : new PassiveCommands(tracer, sim).commands()) processor.addCommand(c.scope(), c, c.name());
         processor.addConverter(new PassiveConverter());
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
@@ -79,16 +79,16 @@ class PassiveCommandsTest extends SimFixture {
                 PID  TGID  COMMAND  STATE  EVENTS  FOLLOW  RECORDED  DROPPED  RING
                   2     2  counter  died   all     no             7        0  1024""", run("passive:list"));
         assertEquals("""
-                --- SIGCONT {si_signo=SIGCONT, si_code=0} ---
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                exit(0x0, 0x7ffcfffffc00, 0x2) = ?
+                --- SIGCONT {si_signo=SIGCONT, si_code=SI_USER, si_pid=0} ---
+                write(1, "1\\n", 2) = 2
+                write(1, "2\\n", 2) = 2
+                write(1, "3\\n", 2) = 2
+                exit(0) = ?
                 +++ exited with 0 +++
                 +++ dead (group dead) +++""", run("log " + pid));
         assertEquals("""
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                exit(0x0, 0x7ffcfffffc00, 0x2) = ?
+                write(1, "3\\n", 2) = 2
+                exit(0) = ?
                 +++ exited with 0 +++
                 +++ dead (group dead) +++""", run("log -n 4 " + pid));
         assertEquals("""
@@ -100,20 +100,20 @@ class PassiveCommandsTest extends SimFixture {
                 % time     seconds  usecs/call     calls    errors syscall
                 ------ ----------- ----------- --------- --------- ----------------
                   T  S  U         3           write
-                  T  S  U         1           exit
                 ------ ----------- ----------- --------- --------- ----------------
-                  T  S  U         4           total
+                  T  S  U         3           total
 
-                pid 2: signals SIGCONT x1; exits 1; dropped 0 events""", maskTimes(stats));
+                pid 2: signals SIGCONT x1; exits 1; dropped 0 events""", maskTimes(stats),
+                "exit never returned: as strace -c, the statistics count the syscalls that returned");
+        assertEquals(run("stats --sort time " + pid), stats, "sorted by time unless told, as strace -c");
         assertEquals(100.0, Double.parseDouble(stats.lines().filter(l -> l.endsWith(" total")).findFirst()
                 .orElseThrow().strip().split(" +")[0]));
         assertEquals("""
                 % time     seconds  usecs/call     calls    errors syscall
                 ------ ----------- ----------- --------- --------- ----------------
-                  T  S  U         1           exit
                   T  S  U         3           write
                 ------ ----------- ----------- --------- --------- ----------------
-                  T  S  U         4           total
+                  T  S  U         3           total
 
                 all traces: signals SIGCONT x1; exits 1; dropped 0 events""", maskTimes(run("stats --sort syscall")));
     }
@@ -140,9 +140,8 @@ class PassiveCommandsTest extends SimFixture {
                 % time     seconds  usecs/call     calls    errors syscall
                 ------ ----------- ----------- --------- --------- ----------------
                   T  S  U         3         3 syscall_999
-                  T  S  U         1           exit_group
                 ------ ----------- ----------- --------- --------- ----------------
-                  T  S  U         4         3 total
+                  T  S  U         3         3 total
 
                 pid 2: signals none; exits 0; dropped 2 events (ring full; the counts above include them)""",
                 maskTimes(run("stats --sort errors " + pid)));
@@ -200,10 +199,10 @@ class PassiveCommandsTest extends SimFixture {
         waitExit(pid);
         awaitReleased(pid);
         assertEquals("""
-                --- SIGCONT {si_signo=SIGCONT, si_code=0} ---
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
-                write(0x1, 0x7ffcfffffc00, 0x2) = 2
+                --- SIGCONT {si_signo=SIGCONT, si_code=SI_USER, si_pid=0} ---
+                write(1, "1\\n", 2) = 2
+                write(1, "2\\n", 2) = 2
+                write(1, "3\\n", 2) = 2
                 +++ exited with 0 +++
                 +++ dead (group dead) +++""", run("log " + pid), "no exit syscall: it is not among the syscalls named");
     }
@@ -224,6 +223,72 @@ class PassiveCommandsTest extends SimFixture {
     }
 
     @Test
+    void runTracesAProgramFromItsFirstInstruction() throws Exception {
+        assertEquals("""
+                PID  TGID  COMMAND  STATE    EVENTS  FOLLOW  RECORDED  DROPPED  RING
+                  2     2  counter  tracing  all     no             0        0  1024""", run("run counter 3"));
+        waitExit(2);
+        awaitReleased(2);
+        assertEquals("""
+                --- SIGCONT {si_signo=SIGCONT, si_code=SI_USER, si_pid=0} ---
+                write(1, "1\\n", 2) = 2
+                write(1, "2\\n", 2) = 2
+                write(1, "3\\n", 2) = 2
+                exit(0) = ?
+                +++ exited with 0 +++
+                +++ dead (group dead) +++""", run("log 2"), "from its first syscall on; the SIGCONT that let it run first");
+    }
+
+    @Test
+    void runWithOptionsThenTheProgramsOwnWords() throws Exception {
+        assertEquals("""
+                PID  TGID  COMMAND  STATE    EVENTS         FOLLOW  RECORDED  DROPPED  RING
+                  2     2  forker   tracing  syscalls,exit  yes            0        0  1024""",
+                run("run --follow -e syscalls,exit forker 2"));
+        waitExit(2);
+        await("three traces released", () -> tracer.releases.get() == 3);
+        assertEquals(3, tracer.list().size(), () -> "the parent and its two children: " + tracer.list());
+        program("words", """
+                # exits with its first argument
+                    exit_group rdi
+                """);
+        run("run -e exit -- words 7");
+        int words = tracer.list().stream().filter(t -> t.comm().equals("words")).findFirst().orElseThrow().tid();
+        waitExit(words);
+        awaitReleased(words);
+        assertEquals("+++ exited with 7 +++", tracer.log(words, 1).getFirst().text(), "after --, every word is the program's");
+    }
+
+    @Test
+    void runRefusalsStartNothing() throws Exception {
+        String usage = "\nusage: passive:run [-e|--events <list>] [--follow] [--no-follow] <program> [args...]  (e.g. run"
+                + " --follow forker 2; then utrace:wait and passive:log)";
+        String[][] cases = {
+                {"run", "run needs <program>: the program's name, as utrace:programs lists it" + usage},
+                {"run -e", "-e needs <list> after it: what to record, comma separated: syscalls, signals, clone, exec, exit,"
+                        + " death, all (default: the configured events)" + usage},
+                {"run -e syscalls", "run needs <program>: the program's name, as utrace:programs lists it" + usage},
+                {"run -e bogus counter", "unknown event 'bogus'; known events: syscalls, signals, clone, exec, exit, death, all"
+                        + usage},
+                {"run -e exit --events exit counter", "--events is given twice; give it once" + usage},
+                {"run --follow --no-follow counter", "--follow and --no-follow contradict each other; give one of them, or"
+                        + " neither for the configured setting" + usage},
+                {"run counter -q", "unknown option '-q'; run takes -e or --events, --follow, --no-follow" + usage},
+                {"run counter x", "'x' is not a program argument; programs take numbers: decimal, or 0x and hex digits" + usage},
+                {"run counter 1 2 3 4 5 6 7", "run takes at most 7 arguments (<program> [args...]); '7' is one too many" + usage},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], refused(c[0]), c[0]);
+            assertEquals(List.of(), sim.tasks().stream().filter(t -> t.tid() > 1).toList(), "nothing started by " + c[0]);
+            assertEquals(List.of(), tracer.list(), "nothing traced by " + c[0]);
+        }
+        String unknown = refused("run nosuch 1");
+        assertTrue(unknown.startsWith("no program named 'nosuch'; known programs: "), unknown);
+        assertTrue(unknown.endsWith(usage), unknown);
+        assertEquals(List.of(), sim.tasks().stream().filter(t -> t.tid() > 1).toList(), "nothing started");
+    }
+
+    @Test
     void everyRefusalSaysWhatWasWrongAndChangesNothing() throws Exception {
         int idle = spawnStopped("idle");
         run("trace -e exit " + idle);
@@ -232,7 +297,7 @@ class PassiveCommandsTest extends SimFixture {
                 + " signals, clone, exec, exit, death, all; comma separated)";
         String untrace = "\nusage: passive:untrace <pid>";
         String log = "\nusage: passive:log [-n <count>] [pid]  (default 20 events; every trace when no pid)";
-        String stats = "\nusage: passive:stats [--sort <column>] [pid]  (columns: calls, errors, time, avg, syscall; every trace"
+        String stats = "\nusage: passive:stats [--sort <column>] [pid]  (columns: time, calls, errors, avg, syscall; every trace"
                 + " when no pid)";
         String[][] cases = {
                 {"trace 99", "no task with pid 99; ps lists them" + trace},
@@ -385,7 +450,7 @@ class PassiveCommandsTest extends SimFixture {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         session.execute(script);
-        for (Command c : new PassiveCommands(tracer).commands()) {
+        for (Command c : new PassiveCommands(tracer, sim).commands()) {
             assertTrue(complete.calls.contains("-c passive:" + c.name() + " -e"), c.name() + " in " + complete.calls);
             assertTrue(complete.calls.stream().anyMatch(l -> l.startsWith("-c passive:" + c.name() + " -d ")), c.name());
         }

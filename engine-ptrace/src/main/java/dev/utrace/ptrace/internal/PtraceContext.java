@@ -45,6 +45,12 @@ final class PtraceContext {
     SignalInfo siginfo;
     /** A signal held at a signal-delivery stop waits for the REPORT callback that delivers {@link #resumeSignal}. */
     boolean signalHeld;
+    /**
+     * The stop in force is the held signal's signal-delivery stop: only a resume or detach from
+     * it chooses the signal. A PTRACE_INTERRUPT can stop the tracee again before the REPORT pass
+     * delivers the signal the tracer chose; a resume from that stop, as in Linux, has no say.
+     */
+    boolean inSignalStop;
     /** The signal to deliver on resume (the resume request's argument). */
     int resumeSignal;
     /** The action callbacks return when no stop is pending: RESUME, or SINGLESTEP while stepping. */
@@ -57,6 +63,16 @@ final class PtraceContext {
     boolean interruptPending;
     boolean listening;
     boolean vforkDonePending;
+    /** The vfork child's pid: PTRACE_EVENT_VFORK_DONE's message. */
+    int vforkChild;
+    /**
+     * The PTRACE_EVENT_STOP a SIGCONT owes a seized tracee ({@code JOBCTL_TRAP_NOTIFY}) has been
+     * reported (at a LISTEN wake-up, or just now with the signal put back): the SIGCONT's own
+     * signal-delivery stop comes next.
+     */
+    boolean continueTrapped;
+    /** The attached tracee's exec sent it the historical SIGTRAP, which arrives as sent by itself (SI_USER). */
+    boolean legacyExecTrap;
     /** PTRACE_DETACH from a signal-delivery stop: the REPORT callback delivers the signal and detaches. */
     boolean detaching;
     /** PTRACE_ATTACH sent its SIGSTOP, whose signal-delivery stop has not come yet. */
@@ -94,6 +110,22 @@ final class PtraceContext {
 
     boolean has(int option) {
         return (options & option) != 0;
+    }
+
+    /**
+     * {@code PTRACE_GETSIGINFO}: a signal-delivery stop's siginfo; the one {@code ptrace_do_notify}
+     * makes up for an event, syscall or seized-group stop (the stop's signal, {@code si_code} the
+     * status's bits 8-23, the tracee as sender); null in an attached tracee's group stop, which
+     * has none (EINVAL). Guarded by the session lock.
+     */
+    SignalInfo stopSigInfo() {
+        if (inSignalStop && siginfo != null) return siginfo.copy();
+        int sig = stopStatus >> 8 & 0xff;
+        int event = stopStatus >> 16 & 0xff;
+        if (event == 0 && (sig & 0x7f) != Signals.SIGTRAP) return null; // an attached tracee's group stop
+        SignalInfo notify = new SignalInfo(sig & 0x7f, stopStatus >> 8 & 0xffff);
+        notify.pid = task.tid();
+        return notify;
     }
 
     /**

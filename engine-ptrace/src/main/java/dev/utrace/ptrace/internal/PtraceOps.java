@@ -56,10 +56,8 @@ final class PtraceOps implements EngineOps {
                 if (ctx.interruptPending) {
                     ctx.interruptPending = false;
                     s.recordStopLocked(ctx, stopStatus(Signals.SIGTRAP, WaitResult.EVENT_STOP));
-                } else if (ctx.vforkDonePending) {
-                    ctx.vforkDonePending = false;
-                    ctx.eventMsg = 0;
-                    s.recordStopLocked(ctx, stopStatus(Signals.SIGTRAP, WaitResult.EVENT_VFORK_DONE));
+                } else {
+                    vforkDoneStop(ctx);
                 }
             }
             // At the resume point this is the last word (R-RES-1): SINGLESTEP keeps stepping.
@@ -67,6 +65,20 @@ final class PtraceOps implements EngineOps {
         } finally {
             s.lock.unlock();
         }
+    }
+
+    /**
+     * After a VFORK stop resumed with TRACEVFORKDONE: the VFORK_DONE stop, its message the child's
+     * pid, once the vfork wait is over. It is owed at the first resume point, whichever report
+     * comes there (the signal path's, when a signal such as the child's SIGCHLD is pending).
+     * Called with the session lock held; true if it recorded the stop.
+     */
+    private static boolean vforkDoneStop(PtraceContext ctx) {
+        if (!ctx.vforkDonePending) return false;
+        ctx.vforkDonePending = false;
+        ctx.eventMsg = ctx.vforkChild;
+        ctx.session.recordStopLocked(ctx, stopStatus(Signals.SIGTRAP, WaitResult.EVENT_VFORK_DONE));
+        return true;
     }
 
     @Override
@@ -92,6 +104,10 @@ final class PtraceOps implements EngineOps {
                 s.lock.unlock();
             }
         }
+        if (info.signo == Signals.SIGCONT && continueTrap(ctx)) {
+            // Put back for after the trap: its own signal-delivery stop follows when the tracer resumes.
+            return SignalAction.IGN.with(ResumeAction.STOP) | SignalAction.HOLD;
+        }
         boolean watchTrap = info.signo == Signals.SIGTRAP && info.code == Signals.TRAP_HWBKPT;
         if (watchTrap && !ownHits(ctx, task)) {
             return passThrough | currentResume(ctx).code(); // another owner's watchpoint: not ours to report
@@ -103,18 +119,48 @@ final class PtraceOps implements EngineOps {
                 // never asked for it, so it is consumed (the detach waits for this, see discardHits).
                 return watchTrap ? SignalAction.IGN.with(ResumeAction.RESUME) : passThrough | ResumeAction.RESUME.code();
             }
+            if (ctx.legacyExecTrap && info.signo == Signals.SIGTRAP && info.code == Signals.SI_KERNEL) {
+                // Linux sends it with send_sig(SIGTRAP, current, 0): from a user, the tracee itself.
+                ctx.legacyExecTrap = false;
+                info.code = Signals.SI_USER;
+                info.pid = task.tgid();
+            }
             ctx.siginfo = info.copy();
             ctx.signalHeld = true;
             ctx.resumeSignal = info.signo;
             ctx.heldAttachStop = ctx.attachStopPending && info.signo == Signals.SIGSTOP;
             if (ctx.heldAttachStop) ctx.attachStopPending = false;
             s.recordStopLocked(ctx, stopStatus(info.signo & 0xff, 0));
+            ctx.inSignalStop = true;
         } finally {
             s.lock.unlock();
         }
         // Held (R-SIG-4): after the tracer resumes, a REPORT pass delivers what it chose.
         service.utrace().control(task, engine, ResumeAction.INTERRUPT);
         return SignalAction.IGN.with(ResumeAction.STOP);
+    }
+
+    /**
+     * {@code JOBCTL_TRAP_NOTIFY}: Linux makes a SIGCONT trap a seized tracee (PTRACE_EVENT_STOP
+     * with SIGTRAP) before the signal is dequeued, so the tracer learns that the group stop is
+     * over; once per SIGCONT (a LISTENing tracee had its trap already when SIGCONT woke it).
+     * True if the trap is recorded now and the signal must wait for it.
+     */
+    private static boolean continueTrap(PtraceContext ctx) {
+        Session s = ctx.session;
+        s.lock.lock();
+        try {
+            if (!ctx.seized || ctx.detaching) return false;
+            if (ctx.continueTrapped) {
+                ctx.continueTrapped = false;
+                return false;
+            }
+            ctx.continueTrapped = true;
+            s.recordStopLocked(ctx, stopStatus(Signals.SIGTRAP, WaitResult.EVENT_STOP));
+            return true;
+        } finally {
+            s.lock.unlock();
+        }
     }
 
     /** The REPORT pass after a signal-delivery stop, a PTRACE_INTERRUPT, or an implicit detach. */
@@ -130,6 +176,7 @@ final class PtraceOps implements EngineOps {
                 s.recordStopLocked(ctx, stopStatus(Signals.SIGTRAP, WaitResult.EVENT_STOP));
                 return passThrough | ResumeAction.STOP.code(); // a held signal stays in info for the next round
             }
+            if (!ctx.detaching && !ctx.signalHeld && vforkDoneStop(ctx)) return passThrough | ResumeAction.STOP.code();
             if (!ctx.signalHeld) return passThrough | ctx.standing().code();
             ctx.signalHeld = false;
             ctx.heldAttachStop = false;
@@ -204,7 +251,12 @@ final class PtraceOps implements EngineOps {
         Session s = ctx.session;
         s.lock.lock();
         try {
-            if (!ctx.syscallTrace || ctx.detaching) return ctx.resume;
+            if (ctx.detaching) return ctx.resume;
+            // An event stop this syscall made (exec, fork, clone) is still to come: it is this
+            // stop, reported as the event; PTRACE_SYSCALL from it shows the exit next (12.3).
+            if (ctx.stopped) return ResumeAction.STOP;
+            if (!ctx.syscallTrace) return ctx.resume;
+            if (vforkDoneStop(ctx)) return ResumeAction.STOP;
             s.recordStopLocked(ctx, stopStatus(syscallSig(ctx), 0));
             return ResumeAction.STOP;
         } finally {
@@ -237,7 +289,15 @@ final class PtraceOps implements EngineOps {
             s.lock.unlock();
         }
         // Without TRACEEXEC an attached (not seized) tracee gets the historical SIGTRAP.
-        if (legacyTrap) service.processes().signal(task, Signals.SIGTRAP);
+        if (legacyTrap) {
+            s.lock.lock();
+            try {
+                ctx.legacyExecTrap = true;
+            } finally {
+                s.lock.unlock();
+            }
+            service.processes().signal(task, Signals.SIGTRAP);
+        }
         return currentResume(ctx);
     }
 
@@ -272,6 +332,7 @@ final class PtraceOps implements EngineOps {
         try {
             if (!report) return ctx.standing();
             ctx.eventMsg = child.tid();
+            if (event == WaitResult.EVENT_VFORK) ctx.vforkChild = child.tid();
             s.recordStopLocked(ctx, stopStatus(Signals.SIGTRAP, event));
             // Not inside the fork path: the core stops at the resume point (before the vfork wait for a vfork).
             return ResumeAction.STOP;
@@ -293,8 +354,9 @@ final class PtraceOps implements EngineOps {
                 return ResumeAction.STOP;
             }
             if (ctx.listening) {
-                // A listening tracee re-traps when SIGCONT ends the group stop.
+                // A listening tracee re-traps when SIGCONT ends the group stop: that SIGCONT's trap.
                 ctx.listening = false;
+                ctx.continueTrapped = true;
                 s.recordStopLocked(ctx, stopStatus(Signals.SIGTRAP, WaitResult.EVENT_STOP));
                 return ResumeAction.STOP;
             }

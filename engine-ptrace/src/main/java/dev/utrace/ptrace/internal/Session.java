@@ -112,13 +112,14 @@ final class Session implements PtraceSession {
             if (lock.isHeldByCurrentThread()) lock.unlock();
         }
         utrace().setEvents(task, engine, PtraceOps.events(ctx));
+        if (processes().inGroupStop(task) && utrace().control(task, engine, ResumeAction.STOP) == Outcome.DONE) {
+            // Already in a group stop: as Linux does, it re-traps there (a seized one as
+            // PTRACE_EVENT_STOP) and the tracer sees that stop first; an attach's SIGSTOP below
+            // is a second stop, once a resume lets it dequeue it.
+            int sig = processes().groupStopSignal(task);
+            recordStop(ctx, PtraceOps.stopStatus(sig == 0 ? Signals.SIGSTOP : sig, seize ? WaitResult.EVENT_STOP : 0));
+        }
         if (!seize) {
-            if (processes().inGroupStop(task) && utrace().control(task, engine, ResumeAction.STOP) == Outcome.DONE) {
-                // Already in a group stop: as Linux does, it re-traps there and the tracer sees that
-                // stop first; the SIGSTOP below is a second stop, once a resume lets it dequeue it.
-                int sig = processes().groupStopSignal(task);
-                recordStop(ctx, PtraceOps.stopStatus(sig == 0 ? Signals.SIGSTOP : sig, 0));
-            }
             lock.lock();
             try {
                 ctx.attachStopPending = true;
@@ -225,6 +226,7 @@ final class Session implements PtraceSession {
     void recordStopLocked(PtraceContext ctx, int status) {
         ctx.stopped = true;
         ctx.stopStatus = status;
+        ctx.inSignalStop = false;
         ctx.reported = false;
         ctx.stopSeq++;
         if (!ctx.signalHeld) ctx.siginfo = null; // only a signal-delivery stop has a siginfo
@@ -391,9 +393,13 @@ final class Session implements PtraceSession {
      * A dead group leader whose other threads are not all released yet is not reported
      * ({@code delay_group_leader}): in a multithreaded exec by another thread it never is; that
      * thread takes over its pid and the old leader is released by {@code de_thread} (12.5).
+     * The old leader counts as the leader by the pid its tracer knew: on a machine where the tid
+     * swap and the release are not one step, it may already answer to the exec'ing thread's old
+     * tid for a moment before it is released.
      */
     private boolean delayedLeader(PtraceContext ctx) {
-        return ctx.task.tid() == ctx.task.tgid() && processes().threadCount(ctx.task) > 1;
+        int tgid = ctx.task.tgid();
+        return (ctx.task.tid() == tgid || ctx.lastTid == tgid) && processes().threadCount(ctx.task) > 1;
     }
 
     // ---- the gate: ptrace_check_attach ----
@@ -521,6 +527,7 @@ final class Session implements PtraceSession {
             ResumeAction action;
             boolean sendSignal;
             boolean leaveGroupStop;
+            boolean fakeExit = false;
             lock.lock();
             try {
                 int event = ctx.stopStatus >> 16 & 0xff;
@@ -529,7 +536,7 @@ final class Session implements PtraceSession {
                 boolean groupStop = !ctx.signalHeld && processes().inGroupStop(ctx.task);
                 ctx.syscallTrace = mode == Mode.SYSCALL;
                 ctx.resume = mode == Mode.STEP ? ResumeAction.SINGLESTEP : ResumeAction.RESUME;
-                ctx.resumeSignal = signal;
+                if (!ctx.signalHeld || ctx.inSignalStop) ctx.resumeSignal = signal;
                 sendSignal = signal != 0 && syscallStop;
                 leaveGroupStop = groupStop;
                 action = ctx.resume;
@@ -537,14 +544,26 @@ final class Session implements PtraceSession {
                     ctx.vforkDonePending = true;
                     action = ResumeAction.REPORT;
                 }
-                ctx.stopped = false;
-                ctx.stopStatus = 0;
-                ctx.reported = false;
+                if (mode == Mode.SYSCALL && (event == WaitResult.EVENT_EXEC || event == WaitResult.EVENT_FORK
+                        || event == WaitResult.EVENT_CLONE || event == WaitResult.EVENT_VFORK_DONE)) {
+                    // The tracee stopped for the event at its syscall's exit: PTRACE_SYSCALL shows
+                    // that exit now, without running it (12.3, as Linux's order is). A signal
+                    // given here is dropped, as Linux drops an event stop's.
+                    recordStopLocked(ctx, PtraceOps.stopStatus(Signals.SIGTRAP | (ctx.has(PtraceOptions.TRACESYSGOOD) ? 0x80 : 0), 0));
+                    fakeExit = true;
+                }
+                if (!fakeExit) {
+                    ctx.stopped = false;
+                    ctx.stopStatus = 0;
+                    ctx.inSignalStop = false;
+                    ctx.reported = false;
+                }
                 ctx.listening = false;
             } finally {
                 lock.unlock();
             }
             utrace().setEvents(ctx.task, ref, PtraceOps.events(ctx));
+            if (fakeExit) return null; // still held: the exit stop is in force
             if (sendSignal) processes().signal(ctx.task, signal);
             utrace().control(ctx.task, ref, action);
             // ptrace's compatibility rule (12.3): a resume also ends a job-control stop, for this thread.
@@ -638,7 +657,7 @@ final class Session implements PtraceSession {
         try {
             viaCallback = ctx.signalHeld;
             if (viaCallback) {
-                if (signal >= 0) ctx.resumeSignal = signal;
+                if (signal >= 0 && ctx.inSignalStop) ctx.resumeSignal = signal;
                 ctx.detaching = true;
             }
             ctx.resume = ResumeAction.RESUME;
@@ -668,11 +687,13 @@ final class Session implements PtraceSession {
 
     /**
      * The implicit detach of {@code exit_ptrace}: stopped or running, dead or alive. A stopped
-     * tracee resumes with {@code signal}; -1 keeps the signal it stopped with, as Linux does,
-     * except a trap the tracer itself caused (its watchpoint or its single-step): the program
-     * never asked for that one and would die of it, so it is dropped. So is, when the engine is
-     * {@code unloading}, the SIGSTOP of the tracer's PTRACE_ATTACH, which an untraced program
-     * would never have got either.
+     * tracee resumes with {@code signal}; -1 keeps the signal it stopped with if the tracer has
+     * not waited for that stop, as Linux does (its wait takes the stop's {@code exit_code}, so
+     * a stop it saw resumes with none), except a trap the tracer itself caused (its watchpoint
+     * or its single-step): the program never asked for that one and would die of it, so it is
+     * dropped. When the engine is {@code unloading} the program's own signal is kept even after a
+     * wait (it must run on as if never traced), and the SIGSTOP of the tracer's PTRACE_ATTACH is
+     * dropped, which an untraced program would never have got either.
      *
      * @return whether a REPORT callback is left to deliver a signal
      */
@@ -691,12 +712,16 @@ final class Session implements PtraceSession {
         service.debugRegisters().dropAll(ctx);
         service.debugRegisters().discardHits(ctx);
         boolean stoppedNow;
-        boolean tracersTrap;
+        boolean dropSignal;
         boolean viaCallback = false;
         lock.lock();
         try {
             stoppedNow = ctx.stopped && !ctx.dead;
-            tracersTrap = ctx.holdsTracersTrap() || (unloading && ctx.holdsAttachStop());
+            // A stop the tracer waited for resumes with no signal, as Linux's wait clears its exit_code;
+            // but an unload is no tracer's doing, and the program must run on as if never traced: it
+            // gets the signal it was sent, never the tracer's attach SIGSTOP.
+            dropSignal = ctx.holdsTracersTrap()
+                    || (unloading ? ctx.holdsAttachStop() : stoppedNow && ctx.reported && ctx.inSignalStop);
             if (!stoppedNow && signal < 0 && ctx.signalHeld && !ctx.dead) {
                 // Resumed with a signal its REPORT pass has yet to deliver (a cont with a signal
                 // a moment ago): that pass delivers it and detaches, as from a stop. Detaching
@@ -712,7 +737,7 @@ final class Session implements PtraceSession {
             lock.unlock();
         }
         if (stoppedNow && parked(ctx)) {
-            return detachStopped(ctx, signal < 0 && tracersTrap ? 0 : signal);
+            return detachStopped(ctx, signal < 0 && dropSignal ? 0 : signal);
         }
         Engine ref = unlist(ctx);
         if (ref == null) return false;
@@ -905,10 +930,12 @@ final class Session implements PtraceSession {
         return stopped(pid, (ctx, ref) -> {
             lock.lock();
             try {
-                if (!ctx.signalHeld || ctx.siginfo == null) {
-                    throw new PtraceException("EINVAL", "pid " + pid + " is not in a signal-delivery stop; there is no siginfo");
+                SignalInfo info = ctx.stopSigInfo();
+                if (info == null) {
+                    throw new PtraceException("EINVAL", "pid " + pid + " is in a group stop it was attached in; such a stop has no"
+                            + " siginfo (seize it for one)");
                 }
-                return ctx.siginfo.copy();
+                return info;
             } finally {
                 lock.unlock();
             }
@@ -923,10 +950,12 @@ final class Session implements PtraceSession {
         stopped(pid, (ctx, ref) -> {
             lock.lock();
             try {
-                if (!ctx.signalHeld) {
-                    throw new PtraceException("EINVAL", "pid " + pid + " is not in a signal-delivery stop; there is no siginfo");
+                if (ctx.stopSigInfo() == null) {
+                    throw new PtraceException("EINVAL", "pid " + pid + " is in a group stop it was attached in; such a stop has no"
+                            + " siginfo to change");
                 }
-                ctx.siginfo = info.copy();
+                // Only a signal-delivery stop's siginfo goes anywhere; an event's is made up and dropped, as in Linux.
+                if (ctx.inSignalStop) ctx.siginfo = info.copy();
             } finally {
                 lock.unlock();
             }

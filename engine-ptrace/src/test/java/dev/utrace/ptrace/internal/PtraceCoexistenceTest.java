@@ -170,9 +170,7 @@ class PtraceCoexistenceTest extends PtraceFixture {
             Task task = sim.findTask(pid);
             WatchInfo w = null;
             if (order.equals("second")) w = watch.add(pid, PAGE, 4, Access.WRITE, Scope.THREAD, false);
-            tracer.seize(pid, 0);
-            sim.kill(pid, Signals.SIGCONT);
-            assertEquals(Signals.SIGCONT, next(pid).signal());
+            startSeized(pid, 0);
             if (w == null) w = watch.add(pid, PAGE, 4, Access.WRITE, Scope.THREAD, false);
             tracer.pokeUser(pid, Reg.DR1.userOffset(), PAGE + 4);
             tracer.pokeUser(pid, Reg.DR7.userOffset(), dr7(1, WRITE, 4));

@@ -179,9 +179,7 @@ class PtraceDebugRegistersTest extends PtraceFixture {
         // before ptrace's callback has taken ptrace's hits.
         HoldingEngine holder = new HoldingEngine();
         holder.attach(core.facade("holder"), task);
-        tracer.seize(pid, 0);
-        sim.kill(pid, Signals.SIGCONT);
-        assertStop(next(pid), Kind.SIGNAL_STOP, Signals.SIGCONT);
+        startSeized(pid, 0);
         pokeDr(pid, Reg.DR0, PAGE);
         pokeDr(pid, Reg.DR7, dr7(0, WRITE, 4));
         tracer.cont(pid, 0);

@@ -164,15 +164,26 @@ abstract class PtraceFixture {
     /**
      * Spawns {@code program} seized with {@code options}, held in the signal-delivery stop of the
      * SIGCONT that would let it run, before its first instruction: the place to set up what it
-     * should meet (debug registers, memory) before {@code cont}.
+     * should meet (debug registers, memory) before {@code cont}. On the way, as on Linux: the
+     * seize re-traps the stopped task in its group stop; it listens there; SIGCONT makes it
+     * trap (PTRACE_EVENT_STOP) before the signal's own stop.
      */
     int seizedAtStart(String program, int options, String... args) {
         int pid = sim.spawn(program, List.of(args), true);
         await("stopped", () -> state(pid) == TaskState.STOPPED);
-        tracer.seize(pid, options);
-        sim.kill(pid, dev.utrace.api.task.Signals.SIGCONT);
-        assertStop(next(pid), WaitResult.Kind.SIGNAL_STOP, dev.utrace.api.task.Signals.SIGCONT);
+        startSeized(pid, options);
         return pid;
+    }
+
+    /** {@link #seizedAtStart} of a program already spawned stopped (engines may be attached to it first). */
+    void startSeized(int pid, int options) {
+        tracer.seize(pid, options);
+        assertStop(next(pid), WaitResult.Kind.GROUP_STOP, dev.utrace.api.task.Signals.SIGSTOP);
+        tracer.listen(pid);
+        sim.kill(pid, dev.utrace.api.task.Signals.SIGCONT);
+        assertStop(next(pid), WaitResult.Kind.EVENT_STOP, dev.utrace.api.task.Signals.SIGTRAP);
+        tracer.cont(pid, 0);
+        assertStop(next(pid), WaitResult.Kind.SIGNAL_STOP, dev.utrace.api.task.Signals.SIGCONT);
     }
 
     /** DR7 R/W bits: data writes; data reads and writes. */

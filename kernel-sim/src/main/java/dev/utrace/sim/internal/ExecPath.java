@@ -53,6 +53,8 @@ final class ExecPath {
         if (prog == null) return -Errno.ENOENT;
         if (!deThread(t)) return -Errno.EINTR;
         install(t, prog, argv.size() > 1 ? argv.subList(1, argv.size()) : List.of());
+        // Still inside execve, as Linux's pt_regs are: a tracer at its exit sees orig_rax execve (rax 0, its result).
+        t.regs[Reg.ORIG_RAX.ordinal()] = SyscallTable.EXECVE;
         k.exits.releaseVfork(t);
         k.hooks().exec(t, FORMAT, new ExecInfo(name, argv.isEmpty() ? List.of(name) : argv, FORMAT));
         return 0;

@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -196,7 +197,23 @@ public final class SimKernel implements Machine, Processes, ProcessControl, Debu
         Program prog = program(program);
         int pid = kernel.spawn(prog, args, stopped);
         if (pid < 0) throw new ProcessException("the machine is shut down; start a new one to spawn tasks");
+        if (stopped) awaitJobControlStop(pid);
         return pid;
+    }
+
+    /**
+     * A program started stopped is handed over in its job-control stop, as Linux's is (the
+     * program takes its SIGSTOP on its own thread, before its first instruction): a request
+     * made right after spawn (a ptrace attach, a state query) finds it stopped. Nothing can
+     * hold it on the way, since no engine can know its pid yet; a kill or the machine's
+     * shutdown ends the wait too.
+     */
+    private void awaitJobControlStop(int pid) {
+        SimTask t = kernel.find(pid);
+        while (t != null && !(t.inJobctlStop && t.rawState() == TaskState.STOPPED) && !t.rawState().hasExited()) {
+            LockSupport.parkNanos(20_000);
+            if (kernel.find(pid) != t) return; // reaped meanwhile
+        }
     }
 
     private Program program(String name) {

@@ -22,7 +22,10 @@ import dev.utrace.shell.command.Registrations;
 import dev.utrace.shell.command.Values;
 import dev.utrace.shell.command.Words;
 import java.nio.file.InvalidPathException;
+import dev.utrace.api.proc.Processes;
+import dev.utrace.api.proc.SpawnRequest;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -35,7 +38,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The {@code passive:} shell commands over the {@link PassiveTracer} service: trace, untrace,
+ * The {@code passive:} shell commands over the {@link PassiveTracer} service: trace, run, untrace,
  * list, log, stats, export. Each returns a value from {@link Views} that {@link PassiveConverter} formats.
  * Every word is read before the tracer is asked anything, and the tracer's own refusals change
  * nothing, so a refused line leaves every trace as it was.
@@ -48,6 +51,10 @@ public final class PassiveCommands {
     static final String PS_LISTS = "as utrace:ps shows it";
     static final String LIST_SHOWS = "as passive:list shows it";
     static final int DEFAULT_COUNT = 20;
+    /** Most arguments a named program takes (rdi, rsi, rdx, r10, r8, r9), as utrace:spawn. */
+    static final int PROGRAM_ARGS = 6;
+    /** Most words a real program is given from one command line, as utrace:spawn. */
+    static final int FILE_ARGS = 4096;
 
     private final PassiveTracer tracer;
     /** The machine, whose syscall table names the syscalls of --syscalls; null: the x86_64 table both machines share. */
@@ -55,16 +62,23 @@ public final class PassiveCommands {
     private final List<Command> commands;
     private Registrations registrations;
 
-    /** The commands, not registered anywhere (tests hand them to a Gogo runtime themselves). */
+    /** The commands, not registered anywhere (tests hand them to a Gogo runtime themselves), with the x86_64 syscall table. */
     public PassiveCommands(PassiveTracer tracer) {
         this(tracer, (Processes) null);
     }
 
-    /** As {@link #PassiveCommands(PassiveTracer)}, with syscall names from {@code machine}'s table. */
+    /**
+     * The commands, not registered anywhere (tests hand them to a Gogo runtime themselves), with
+     * syscall names from {@code machine}'s table. {@code machine} also decides how {@code run}
+     * reads its words, as {@code utrace:spawn} does: a machine that offers named programs (the
+     * simulated one) takes up to six numbers after the program; one that runs files (real
+     * processes) any words, options such as {@code -la} included.
+     */
     public PassiveCommands(PassiveTracer tracer, Processes machine) {
         this.tracer = tracer;
         this.machine = machine;
-        this.commands = List.of(trace(), untrace(), list(), log(), stats(), export());
+        boolean files = machine != null && machine.programs().isEmpty();
+        this.commands = List.of(trace(), files ? runFile() : runProgram(), untrace(), list(), log(), stats(), export());
     }
 
     @Activate
@@ -106,6 +120,97 @@ public final class PassiveCommands {
                 });
     }
 
+    private static final String RUN_DOES = "start a program traced from its first instruction (as strace PROGRAM ARGS);"
+            + " prints its trace";
+    private static final String EVENTS_MEANING = "what to record, comma separated: syscalls, signals, clone, exec, exit, death,"
+            + " all (default: the configured events)";
+    private static final String FOLLOW_MEANING = "also trace the threads and children it creates, as strace -f (default: the"
+            + " configured setting)";
+    private static final String NO_FOLLOW_MEANING = "trace only the program's first thread, even if the configured setting is"
+            + " to follow";
+
+    /** {@code run} on a machine that offers named programs: up to six numbers after the program, as utrace:spawn there. */
+    private Command runProgram() {
+        return command(SCOPE, "run").does(RUN_DOES)
+                .option("-e|--events", "list", EVENTS_MEANING)
+                .flag("--follow", FOLLOW_MEANING)
+                .flag("--no-follow", NO_FOLLOW_MEANING)
+                .param("program", "the program's name, as utrace:programs lists it")
+                .rest("args", "up to six numbers (decimal, or 0x and hex digits), given to the program in rdi, rsi, rdx,"
+                        + " r10, r8, r9", PROGRAM_ARGS)
+                .note("e.g. run --follow forker 2; then utrace:wait and passive:log")
+                .runs(w -> {
+                    if (w.flag("--follow") && w.flag("--no-follow")) throw contradiction();
+                    Set<Kind> kinds = w.option("--events", null) == null ? null : events(w.option("--events", null));
+                    String program = w.get("program");
+                    List<String> args = new ArrayList<>();
+                    for (String a : w.rest()) {
+                        Values.word(a, true, "a program argument", "programs take numbers: decimal, or 0x and hex digits");
+                        args.add(a.replaceFirst("^0X", "0x"));
+                    }
+                    Boolean follow = w.flag("--follow") ? Boolean.TRUE : w.flag("--no-follow") ? Boolean.FALSE : null;
+                    return new Traces(List.of(tracer(() -> tracer.run(SpawnRequest.of(program, args), kinds, follow))));
+                });
+    }
+
+    /**
+     * {@code run} on a machine that runs files: strace's {@code strace [-f] PROGRAM ARGS}. The
+     * program's arguments pass as they are, options such as {@code -la} included, so the words are
+     * not sorted by the shell's option parser ({@code anyWords}): this command's own options are
+     * read here, before the program (or up to {@code --}).
+     */
+    private Command runFile() {
+        return command(SCOPE, "run").does(RUN_DOES)
+                .option("-e|--events", "list", EVENTS_MEANING)
+                .flag("--follow", FOLLOW_MEANING)
+                .flag("--no-follow", NO_FOLLOW_MEANING)
+                .param("program", "a path, or a name found on PATH")
+                .rest("args", "the program's arguments, as they are (options such as -l included)", FILE_ARGS)
+                .note("e.g. run --follow sh -c 'echo hi | cat'; then utrace:wait and passive:log")
+                .anyWords()
+                .runs(w -> {
+                    List<String> words = new ArrayList<>();
+                    words.add(w.get("program"));
+                    words.addAll(w.rest());
+                    Set<Kind> kinds = null;
+                    Boolean follow = null;
+                    int i = 0;
+                    for (; i < words.size(); i++) {
+                        String word = words.get(i);
+                        if (word.equals("--")) {
+                            i++;
+                            break;
+                        }
+                        if (word.equals("-e") || word.equals("--events")) {
+                            if (kinds != null) throw new Refusal(word + " is given twice; give it once");
+                            if (i + 1 == words.size()) throw new Refusal(word + " needs <list> after it: " + EVENTS_MEANING);
+                            kinds = events(words.get(++i));
+                        } else if (word.equals("--follow") || word.equals("--no-follow")) {
+                            Boolean f = word.equals("--follow");
+                            if (follow != null && !follow.equals(f)) throw contradiction();
+                            follow = f;
+                        } else if (word.startsWith("-") && !word.equals("-")) {
+                            throw new Refusal("unknown option '" + word + "'; run takes -e or --events, --follow, --no-follow"
+                                    + " before the program (put -- before a program whose name starts with -)");
+                        } else {
+                            break;
+                        }
+                    }
+                    if (i == words.size()) throw new Refusal("run needs <program>: a path, or a name found on PATH");
+                    String program = words.get(i);
+                    if (program.isEmpty()) throw new Refusal("an empty word where <program> was expected");
+                    List<String> args = List.copyOf(words.subList(i + 1, words.size()));
+                    Set<Kind> events = kinds;
+                    Boolean f = follow;
+                    return new Traces(List.of(tracer(() -> tracer.run(SpawnRequest.of(program, args), events, f))));
+                });
+    }
+
+    private static Refusal contradiction() {
+        return new Refusal("--follow and --no-follow contradict each other; give one of them, or neither for the configured"
+                + " setting");
+    }
+
     private Command untrace() {
         return command(SCOPE, "untrace").does("stop tracing a task; its events and statistics stay visible to log and stats")
                 .param("pid", "the thread id, " + LIST_SHOWS)
@@ -137,11 +242,11 @@ public final class PassiveCommands {
     private Command stats() {
         return command(SCOPE, "stats")
                 .does("show strace -c style statistics of one trace (live or recently ended), or summed over every trace")
-                .option("--sort", "column", "the column to sort by: calls (default), errors, time, avg or syscall")
+                .option("--sort", "column", "the column to sort by: time (default, as strace -c), calls, errors, avg or syscall")
                 .optional("pid", "the thread id, " + LIST_SHOWS + " (default: every trace)")
-                .note("columns: calls, errors, time, avg, syscall; every trace when no pid")
+                .note("columns: time, calls, errors, avg, syscall; every trace when no pid")
                 .runs(w -> {
-                    Stats.Column column = column(w.option("--sort", "calls"));
+                    Stats.Column column = column(w.option("--sort", "time"));
                     if (!w.has("pid")) return new Statistics(tracer.stats().sortedBy(column));
                     int pid = Values.pid(w.get("pid"), LIST_SHOWS);
                     return new Statistics(tracer(() -> tracer.stats(pid)).sortedBy(column));

@@ -144,7 +144,7 @@ public final class InspectCommands {
     }
 
     private Command siginfo() {
-        return command(SCOPE, "siginfo").does("PTRACE_GETSIGINFO: show the siginfo of a tracee in a signal-delivery stop")
+        return command(SCOPE, "siginfo").does("PTRACE_GETSIGINFO: show the siginfo of a stopped tracee (an event's or syscall stop's is the one Linux makes up)")
                 .param("pid", TRACEE)
                 .runs(w -> {
                     int p = Args.pid(w.get("pid"));

@@ -144,8 +144,16 @@ public final class PtraceConverter implements Converter {
                 .toString();
     }
 
-    /** The name of the si_code values the machine uses; "-" for others. */
+    /**
+     * The name of the si_code values the machine uses, and of those Linux makes up for a ptrace
+     * stop that is no signal's (the status's bits 8-23: SIGTRAP|0x80 for a syscall stop,
+     * SIGTRAP|PTRACE_EVENT_EXEC<<8 for an event); "-" for others.
+     */
     private static String codeName(int signo, int code) {
+        if (code > 0x7f && (code & 0x7f) == signo && (code & ~0xffff) == 0) {
+            int event = code >> 8 & 0xff;
+            return Signals.name(signo) + (event == 0 ? "|0x80" : "|PTRACE_EVENT_" + dev.utrace.ptrace.WaitResult.eventName(event) + "<<8");
+        }
         return switch (code) {
             case Signals.SI_USER -> "SI_USER";
             case Signals.SI_KERNEL -> "SI_KERNEL";

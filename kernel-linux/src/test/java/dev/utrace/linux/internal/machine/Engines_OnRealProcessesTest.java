@@ -73,8 +73,15 @@ class Engines_OnRealProcessesTest extends MachineFixture {
         try (PtraceSession tracer = service.open("test")) {
             int pid = spawnStopped("regs");
             tracer.seize(pid, PtraceOptions.TRACESYSGOOD);
-            cont(pid);
+            // As on Linux: the seize re-traps it in its group stop; it listens; SIGCONT traps it, then is its own stop.
             WaitResult r = next(tracer, pid);
+            assertEquals(WaitResult.Kind.GROUP_STOP, r.kind(), r.describe());
+            tracer.listen(pid);
+            cont(pid);
+            r = next(tracer, pid);
+            assertEquals(WaitResult.Kind.EVENT_STOP, r.kind(), r.describe());
+            tracer.cont(pid, 0);
+            r = next(tracer, pid);
             assertEquals(WaitResult.Kind.SIGNAL_STOP, r.kind(), r.describe());
             assertEquals(Signals.SIGCONT, r.signal());
             long[] regs;

@@ -22,12 +22,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The utrace: shell commands on real processes, in a real Gogo runtime: spawn with any words, attach, ps, kill, wait, console. */
+/**
+ * The utrace: shell commands on real processes, in a real Gogo runtime: spawn with any words, attach, ps, kill, wait,
+ * console; and passive:run, which starts a real program traced from its first instruction.
+ */
 class Shell_OnRealProcessesTest extends MachineFixture {
     private ThreadIOImpl threadIO;
     private CommandProcessorImpl processor;
     private CommandSession session;
     private UtraceCommands commands;
+    private dev.utrace.impl.UtraceFacade passiveFacade;
+    private dev.utrace.passive.internal.PassiveTracerImpl passive;
 
     @BeforeEach
     void shell() {
@@ -37,6 +42,12 @@ class Shell_OnRealProcessesTest extends MachineFixture {
         commands = new UtraceCommands(machine, utrace);
         for (Command c : commands.commands()) processor.addCommand(c.scope(), c, c.name());
         processor.addConverter(new TableConverter());
+        passiveFacade = core.facade("passive");
+        passive = new dev.utrace.passive.internal.PassiveTracerImpl(passiveFacade, machine, java.util.Map.of());
+        for (Command c : new dev.utrace.passive.internal.commands.PassiveCommands(passive, machine).commands()) {
+            processor.addCommand(c.scope(), c, c.name());
+        }
+        processor.addConverter(new dev.utrace.passive.internal.commands.PassiveConverter());
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
         session.put("SCOPE", "utrace:*");
@@ -44,6 +55,7 @@ class Shell_OnRealProcessesTest extends MachineFixture {
 
     @AfterEach
     void closeShell() {
+        passiveFacade.revoke();
         session.close();
         processor.stop();
         threadIO.stop();
@@ -116,5 +128,43 @@ class Shell_OnRealProcessesTest extends MachineFixture {
         assertTrue(engines.lines().anyMatch(l -> l.matches(".* SYSCALL_EXIT +all +every \\(beyond filter\\) .*")), engines);
         run("kill " + pid + " KILL");
         assertTrue(run("wait " + pid).endsWith("killed by SIGKILL"), () -> "ended");
+    }
+
+    @Test
+    @DisplayName("passive:run starts a real program traced from its first syscall, its words passed as they are (-n, -e"
+            + " included), its children followed; log shows them as strace does; refusals start nothing")
+    void passiveRun() throws Exception {
+        String table = run("passive:run --follow -e syscalls,exit sh -c 'echo -n hi | cat'");
+        String row = table.lines().skip(1).findFirst().orElseThrow().strip();
+        assertTrue(row.matches("\\d+ +\\d+ +sh +tracing +syscalls,exit +yes +0 +0 +1024"), table);
+        int pid = Integer.parseInt(row.split(" +")[0]);
+        guard.track(pid);
+        assertTrue(run("wait " + pid).endsWith(pid + "  exited 0"), run("wait " + pid));
+        await("every trace ended", () -> passive.list().stream().noneMatch(dev.utrace.passive.TraceInfo::active));
+        String first = run("passive:log -n 1000 " + pid).lines().findFirst().orElseThrow();
+        assertTrue(first.matches("brk\\(NULL\\) = 0x[0-9a-f]+"), () -> "the program's first syscall, after its execve: " + first);
+        String all = run("passive:log -n 100000");
+        assertTrue(all.lines().anyMatch(l -> l.matches("\\[pid \\d+] write\\(1, \"hi\", 2\\) = 2")), all);
+        assertTrue(all.lines().anyMatch(l -> l.matches("\\[pid \\d+] execve\\(\"/usr/bin/cat\", \\[\"cat\"], 0x[0-9a-f]+ /\\* \\d+"
+                + " vars \\*/\\) = 0")), all);
+        assertTrue(all.lines().anyMatch(l -> l.matches("\\[pid " + pid + "] \\+\\+\\+ exited with 0 \\+\\+\\+")), all);
+        assertEquals("hi", console(pid, "hi"));
+
+        int traces = passive.list().size();
+        String usage = "\nusage: passive:run [-e|--events <list>] [--follow] [--no-follow] <program> [args...]";
+        String[][] cases = {
+                {"passive:run", "run needs <program>: a path, or a name found on PATH"},
+                {"passive:run -e", "-e needs <list> after it: what to record"},
+                {"passive:run --follow", "run needs <program>: a path, or a name found on PATH"},
+                {"passive:run --bogus ls", "unknown option '--bogus'; run takes -e or --events, --follow, --no-follow before the"
+                        + " program (put -- before a program whose name starts with -)"},
+                {"passive:run -e nothing ls", "unknown event 'nothing'"},
+                {"passive:run /no/such/program", "cannot run /no/such/program: /no/such/program does not exist"},
+        };
+        for (String[] c : cases) {
+            String said = refused(c[0]);
+            assertTrue(said.startsWith(c[1]) && said.contains(usage), c[0] + " said: " + said);
+            assertEquals(traces, passive.list().size(), "nothing traced by " + c[0]);
+        }
     }
 }

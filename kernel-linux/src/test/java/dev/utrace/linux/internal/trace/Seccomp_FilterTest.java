@@ -161,7 +161,7 @@ class Seccomp_FilterTest extends TracerTestBase {
     void withoutATracerAFilteredSyscallFailsWithEnosys() throws Exception {
         UntracedChild c = untraced("selffilter", "/etc/hostname");
         assertEquals(Wait.exitedStatus(0), c.waitExit());
-        assertEquals("open -1 ENOSYS\ngetpid ok\n", c.output.stdout());
+        assertEquals("open -1 ENOSYS\ngetpid ok\n", c.stdout());
     }
 
     private static String expected(int loops, String line) {

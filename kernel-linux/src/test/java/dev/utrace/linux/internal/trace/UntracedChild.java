@@ -62,6 +62,11 @@ public final class UntracedChild implements AutoCloseable {
         }
     }
 
+    /** What it has written to stdout so far. */
+    public String stdoutSoFar() {
+        return output.stdout();
+    }
+
     /** Its stdout once the pipe closed. */
     public String stdout() throws Exception {
         TracerTestBase.get(output.closed());

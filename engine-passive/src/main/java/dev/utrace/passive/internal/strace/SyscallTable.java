@@ -1,0 +1,61 @@
+package dev.utrace.passive.internal.strace;
+
+import dev.utrace.api.task.Task;
+import dev.utrace.passive.Copied;
+import java.util.function.IntFunction;
+
+/**
+ * The record-time side of the strace output: a machine's syscall names, and what each syscall
+ * needs copied from memory at its entry and exit. Names and signatures are looked up once per
+ * number and kept (the machine names its syscalls once and for all), so a syscall costs an array
+ * read, plus the memory reads of the arguments strace shows as strings. Thread-safe: a race to
+ * fill a slot fills it with equal values.
+ */
+public final class SyscallTable {
+    private static final int CACHED = 512;
+    private final IntFunction<String> names;
+    private final String[] name = new String[CACHED];
+    private final Signature[] signature = new Signature[CACHED];
+
+    /** @param names the machine's name of a syscall number ({@code Processes.syscallName}) */
+    public SyscallTable(IntFunction<String> names) {
+        this.names = names;
+    }
+
+    /** The machine's name of syscall {@code nr}. */
+    public String name(int nr) {
+        if (nr < 0 || nr >= CACHED) return names.apply(nr);
+        String n = name[nr];
+        if (n == null) name[nr] = n = names.apply(nr);
+        return n;
+    }
+
+    private Signature signature(int nr) {
+        if (nr < 0 || nr >= CACHED) return Signatures.of(name(nr));
+        Signature s = signature[nr];
+        if (s == null) signature[nr] = s = Signatures.of(name(nr));
+        return s;
+    }
+
+    /**
+     * Copies what the line of syscall {@code nr} shows from {@code task}'s memory at its entry
+     * (paths, strings, buffers it reads, argv); call in the syscall-entry callback.
+     *
+     * @return by argument, or null if there is nothing to copy
+     */
+    public Copied[] atEntry(int nr, Task task, long[] args) {
+        Signature s = signature(nr);
+        return s.copiesAtEntry() ? Capture.entry(s, task, args) : null;
+    }
+
+    /**
+     * Adds what syscall {@code nr} wrote and its line shows (a buffer read, a path readlink
+     * stored, pipe's descriptors) to {@code atEntry}; call in the syscall-exit callback.
+     *
+     * @return by argument, or null if there is nothing
+     */
+    public Copied[] atExit(int nr, Task task, long[] args, long result, Copied[] atEntry) {
+        Signature s = signature(nr);
+        return s.copiesAtExit() ? Capture.exit(s, task, args, result, atEntry) : atEntry;
+    }
+}

@@ -1,0 +1,4 @@
+/* true: exits 0 at once. */
+int main(void) {
+    return 0;
+}
