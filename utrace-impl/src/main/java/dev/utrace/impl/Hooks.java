@@ -232,9 +232,10 @@ final class Hooks implements TraceHooks {
                     }
                 }
                 case RESUME -> {
-                    // Nothing owed: whatever was, the signal pass handled, or the call is spurious
-                    // (utrace_resume returns at once). Applying RESUME here would end a step the
-                    // last report chose.
+                    // Nothing owed: whatever was, the signal pass handled, or the call is spurious.
+                    // utrace_resume applies nothing then: RESUME here would end a step the last
+                    // report chose. The spurious pass's reset stays (engines detached meanwhile go).
+                    Passes.resetIfNeeded(u, r);
                     return;
                 }
                 default -> { // INTERRUPT, SINGLESTEP, BLOCKSTEP: no callbacks here
