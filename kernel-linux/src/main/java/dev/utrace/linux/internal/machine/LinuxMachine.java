@@ -387,9 +387,11 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
             if (t == null) {
                 e = ended.get(pid);
                 if (e != null) return Optional.of(new WaitStatus(e.status()));
-                throw new ProcessException("no process with pid " + pid + " is alive or recently ended on this machine");
-            }
-            if (t.tid() != t.tgid()) {
+                // With hook threads the leader may be reaped before the last of its threads ends the process.
+                if (processes.get(pid) == null) {
+                    throw new ProcessException("no process with pid " + pid + " is alive or recently ended on this machine");
+                }
+            } else if (t.tid() != t.tgid()) {
                 throw new ProcessException("pid " + pid + " is a thread of process " + t.tgid() + "; wait for " + t.tgid());
             }
             long left = deadline - System.nanoTime();

@@ -44,6 +44,23 @@ final class LinuxProcess {
         return --live == 0;
     }
 
+    private int leaderStatus = -1;
+    private boolean allDead;
+    private boolean endGiven;
+
+    /**
+     * The process's wait status once its threads are all dead and its leader's status is known,
+     * given once; -1 otherwise. The kernel reports the leader's death last, but with a hook thread
+     * per task the deaths are handled in any order, so either may come last.
+     */
+    synchronized int end(boolean leader, boolean groupDead, int status) {
+        if (leader) leaderStatus = status;
+        if (groupDead) allDead = true;
+        if (!allDead || leaderStatus < 0 || endGiven) return -1;
+        endGiven = true;
+        return leaderStatus;
+    }
+
     synchronized List<LinuxTask> threads() {
         return List.copyOf(threads);
     }

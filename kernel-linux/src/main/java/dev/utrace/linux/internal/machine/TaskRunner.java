@@ -586,7 +586,10 @@ final class TaskRunner implements Runnable {
         }
         boolean selfReap = reapHere && !linked && !leader;
         t.setState(selfReap ? TaskState.DEAD : TaskState.ZOMBIE);
-        if (leader && groupDead && reapHere) t.machine.processEnded(t.process, status);
+        if (reapHere) {
+            int processStatus = t.process.end(leader, groupDead, status);
+            if (processStatus >= 0) t.machine.processEnded(t.process, processStatus);
+        }
         try {
             hooks().death(t, groupDead, selfReap ? -1 : Signals.SIGCHLD);
         } finally {
