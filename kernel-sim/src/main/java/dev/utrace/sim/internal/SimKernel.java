@@ -204,13 +204,15 @@ public final class SimKernel implements Machine, Processes, ProcessControl, Debu
     /**
      * A program started stopped is handed over in its job-control stop, as Linux's is (the
      * program takes its SIGSTOP on its own thread, before its first instruction): a request
-     * made right after spawn (a ptrace attach, a state query) finds it stopped. Nothing can
-     * hold it on the way, since no engine can know its pid yet; a kill or the machine's
-     * shutdown ends the wait too.
+     * made right after spawn (a ptrace attach, a state query) finds it stopped. An engine that
+     * found it by lookup may hold it on the way (then it is stopped too: TRACED); a kill or the
+     * machine's shutdown ends the wait too, and it is bounded whatever happens.
      */
     private void awaitJobControlStop(int pid) {
         SimTask t = kernel.find(pid);
-        while (t != null && !(t.inJobctlStop && t.rawState() == TaskState.STOPPED) && !t.rawState().hasExited()) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (t != null && !(t.inJobctlStop && t.rawState() == TaskState.STOPPED) && !t.rawState().hasExited()
+                && t.state() != TaskState.TRACED && System.nanoTime() < deadline) {
             LockSupport.parkNanos(20_000);
             if (kernel.find(pid) != t) return; // reaped meanwhile
         }
