@@ -158,26 +158,50 @@ public final class WatchpointsImpl implements Watchpoints {
         while (true) {
             if (!active(w)) return; // removed or unloaded meanwhile: attach nothing
             TaskWatch tw = openOn(t);
-            TaskWatch empty = null;
             lock.lock();
             try {
                 if (tw.closed != null) throw closedThread(tw);
                 if (tw.closing) continue; // let go just now; a new engine will be attached
                 if (!w.active()) return; // removed meanwhile (an add being undone, or watch:rm)
                 if (tw.entry(w) != null) return;
+            } finally {
+                lock.unlock();
+            }
+            // Not under the lock: the install may wait for the machine to write the hardware, and on a
+            // machine whose callbacks run on its tracer thread, this engine's own hit callbacks (which
+            // take the lock) run there meanwhile. A hit in the moment before the claim is recorded
+            // below is withheld from the program but not recorded.
+            Watchpoint c;
+            try {
+                c = slots.install(t, tw, w.address, w.length, w.access);
+            } catch (RuntimeException e) {
+                boolean empty;
+                lock.lock();
                 try {
-                    Watchpoint c = slots.install(t, tw, w.address, w.length, w.access);
+                    empty = tw.live() == 0;
+                } finally {
+                    lock.unlock();
+                }
+                if (empty) letGo(tw);
+                throw e;
+            }
+            boolean recorded = false;
+            boolean closed = false;
+            lock.lock();
+            try {
+                closed = tw.closed != null;
+                if (!closed && !tw.closing && w.active() && tw.entry(w) == null) {
                     tw.entries.add(new TaskWatch.Entry(w, c));
                     w.on.add(tw);
-                    return;
-                } catch (RuntimeException e) {
-                    if (tw.live() == 0) empty = tw;
-                    throw e;
+                    recorded = true;
                 }
             } finally {
                 lock.unlock();
-                if (empty != null) letGo(empty);
             }
+            if (recorded) return;
+            slots.remove(c); // removed, closed or covered by another add meanwhile: this claim is not needed
+            if (closed) throw closedThread(tw);
+            if (!w.active()) return;
         }
     }
 
