@@ -11,7 +11,6 @@ import dev.utrace.api.ResumeAction;
 import dev.utrace.api.SyscallAction;
 import dev.utrace.api.hw.Access;
 import dev.utrace.api.proc.WaitStatus;
-import dev.utrace.api.task.ExitCode;
 import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.Task;
 import dev.utrace.linux.internal.sys.Wait;
@@ -47,7 +46,6 @@ class Watchpoint_RealProgramTest extends MachineFixture {
             AtomicLong where = new AtomicLong();
             LinuxTask main = task(pid);
             Engine marker = attach(main, heldAtMarker(where), Event.mask(Event.SYSCALL_ENTRY));
-            Engine lastToEnd = holdAtExit(pid);
             cont(pid);
             await("held at its marker", () -> where.get() != 0 && main.isUtraceStopped());
             long v = where.get();
@@ -57,7 +55,6 @@ class Watchpoint_RealProgramTest extends MachineFixture {
             WatchInfo q = watch.add(pid, v + 8, 8, Access.WRITE, Scope.PROCESS, false);
             assertEquals(Outcome.DONE, utrace.control(main, marker, ResumeAction.DETACH));
 
-            letExitAlone(pid, lastToEnd);
             assertEquals(WaitStatus.exited(0), waitExit(pid));
             assertEquals(untraced, console(pid, "traps"), "what an untraced run writes, no SIGTRAP among it");
 
@@ -93,7 +90,6 @@ class Watchpoint_RealProgramTest extends MachineFixture {
         WatchpointsImpl watch = new WatchpointsImpl(core.facade("watch"), machine);
         try {
             int pid = spawn("busy", Integer.toString(lines), "2");
-            Engine lastToEnd = holdAtExit(pid);
             String first = console(pid, "line 5\n").lines().findFirst().orElseThrow();
             long watched = Long.decode(first.substring("watched ".length()));
             await("both threads on the machine", () -> machine.threads(task(pid)).size() == 2);
@@ -102,7 +98,6 @@ class Watchpoint_RealProgramTest extends MachineFixture {
             await("ten lines written under the watch", () -> watch.hits(w.id(), 100).size() >= 10);
             watch.remove(w.id());
             int seen = watch.hits(w.id(), Watchpoints.HITS_KEPT).size();
-            letExitAlone(pid, lastToEnd);
             assertEquals(WaitStatus.exited(0), waitExit(pid));
             assertEquals(untraced, withoutAddress(console(pid, "end\n")), "what an untraced run writes");
 
@@ -123,29 +118,6 @@ class Watchpoint_RealProgramTest extends MachineFixture {
     private static String withoutAddress(String out) {
         assertTrue(out.startsWith("watched 0x"), out);
         return out.substring(out.indexOf('\n') + 1);
-    }
-
-    /**
-     * Holds the main thread in its exit report until it is the last of its process: the Linux
-     * machine records a process's end (for waitExit and console) only when the main thread's end
-     * is handled after every other thread's, which their hook threads do in any order (a fault
-     * reported to the lead: waitExit of "threadpool 1" finds no process about one time in twenty).
-     */
-    private Engine holdAtExit(int pid) {
-        return attach(task(pid), new Recorder() {
-            @Override
-            public ResumeAction reportExit(ResumeAction action, Engine engine, Task task, long origCode, ExitCode code) {
-                return ResumeAction.STOP;
-            }
-        }, Event.mask(Event.EXIT));
-    }
-
-    /** {@link #holdAtExit}: once the main thread is held there alone, it goes on. */
-    private void letExitAlone(int pid, Engine holder) {
-        LinuxTask main = task(pid);
-        await("the main thread held in its exit report, its threads gone", () -> main.isUtraceStopped()
-                && machine.tasks().stream().filter(i -> i.tgid() == pid).count() == 1);
-        assertEquals(Outcome.DONE, utrace.control(main, holder, ResumeAction.DETACH));
     }
 
     /** Holds the program at its marker getppid(&v) and tells where v is. */

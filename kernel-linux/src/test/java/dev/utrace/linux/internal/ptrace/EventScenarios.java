@@ -224,9 +224,7 @@ final class EventScenarios {
         s.note(s.name(p) + ": " + seen.get(p));
         for (int i = 0; i < clones.size(); i++) s.note("T" + (i + 1) + ": " + seen.get(clones.get(i)));
         s.note("reports of other pids: " + (seen.size() - 1 - clones.size()));
-        // Not the real parent's status here: the Linux machine records the end of a process
-        // whose threads end last in its own handling only now and then (a machine fault reported
-        // to the lead; a single-threaded end, as in the other scenarios, is always recorded).
+        s.exitStatus(p);
     }
 
     static void execByThread(Steps s) {
