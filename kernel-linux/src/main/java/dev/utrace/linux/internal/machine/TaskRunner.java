@@ -139,7 +139,7 @@ final class TaskRunner implements Runnable {
         try {
             Answer a;
             try {
-                a = t.machine.lettingGo() ? Answer.run(t) : dispatch(r);
+                a = t.machine.lettingGo() ? letGo(r) : dispatch(r);
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.ERROR, "internal error at " + r + " of " + t + "; letting it run", e);
                 a = plain(r);
@@ -168,8 +168,8 @@ final class TaskRunner implements Runnable {
             try {
                 callAgain(at);
                 if (t.machine.lettingGo()) {
-                    heldAt = null; // its stop is over; the tracee is let go where it stands
-                    a = Answer.run(t);
+                    heldAt = null; // its stop is over; the tracee is let go where it stands, its signal kept
+                    a = r.kind == StopKind.SIGNAL ? userWorkDone(r) : Answer.run(t);
                 } else {
                     a = goOn(at, r);
                 }
@@ -204,6 +204,23 @@ final class TaskRunner implements Runnable {
         handlingOn = was;
         StallWatch w = t.machine.stallWatch();
         if (w != null) w.end();
+    }
+
+    /**
+     * A stop handled while the machine closes: let go as if never traced, so a signal-delivery
+     * stop keeps the program's signal (the detach hands it over) unless the trap is this
+     * machine's own (a step, a handler's entry, a watchpoint hit).
+     */
+    private Answer letGo(StopRecord r) {
+        if (r.kind != StopKind.SIGNAL || ownTrap(r)) return Answer.run(t);
+        return new Answer(Answer.run(t).how(), r.signal, null, null);
+    }
+
+    private boolean ownTrap(StopRecord r) {
+        if (r.signal != Signals.SIGTRAP) return false;
+        int code = r.info.code;
+        return code == Signals.TRAP_HWBKPT || r.orphanTrap || t.expectHandlerEntry
+                || (code == Signals.TRAP_TRACE && t.stepMode != StepMode.NONE);
     }
 
     private static Answer plain(StopRecord r) {
@@ -361,11 +378,11 @@ final class TaskRunner implements Runnable {
         decision = null;
         SignalInfo left = t.signals.release();
         List<SignalInfo> held = t.signals.drainRequeued();
-        if (t.machine.lettingGo()) {
-            // Detached where it stands: the kernel still has its stop's signal, and this machine raises no other.
-            return Answer.run(t);
-        }
         if (!held.isEmpty()) SignalPath.reraise(t, held, null); // blocked: the kernel keeps them pending
+        if (t.machine.lettingGo() && r.kind == StopKind.SIGNAL && d == null) {
+            // Detached where it stands: the stop's signal, still in hand, goes to the program with the detach.
+            return left != null ? new Answer(Answer.run(t).how(), r.signal, null, null) : Answer.run(t);
+        }
         boolean killed = d != null && d.signo() == Signals.SIGKILL && t.fatal;
         if (r.kind == StopKind.SIGNAL) {
             if (left != null) {
@@ -447,6 +464,9 @@ final class TaskRunner implements Runnable {
 
     /** The group stop ended (SIGCONT): the core may hold the thread on (R-STOP-1); one thread reports the continue. */
     private Answer continued(StopRecord r) {
+        synchronized (t.lock) {
+            leaveGroupStopAsked = false; // asked of the stop that just ended, not of the next one
+        }
         t.inJobctlStop = false;
         t.setState(TaskState.RUNNING);
         hooks().finishJobControlStop(t);

@@ -14,6 +14,7 @@ import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.Task;
 import dev.utrace.api.task.TaskState;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -158,5 +159,41 @@ class Signals_JobControlTest extends MachineFixture {
         assertEquals(WaitStatus.exited(4), waitExit(pid));
         assertEquals(2, rec.matching(continued::equals).size(), () -> "reported once the engine let go: " + rec.all());
         assertEquals("before\nafter\n", console(pid, "after"));
+    }
+
+    @Test
+    @DisplayName("R-STOP-1 a leave of the group stop asked while SIGCONT ends it applies to that stop only: the next SIGSTOP"
+            + " stops the thread again (raced: the leave and the SIGCONT from two threads)")
+    void leaveAskedAsTheStopEndsIsForgotten() throws Exception {
+        int rounds = Math.max(4, Integer.getInteger("race.iterations", 2000) / 200);
+        for (int i = 0; i < rounds; i++) {
+            int pid = spawnStopped("spin");
+            LinuxTask t = task(pid);
+            await("in the group stop it was spawned in", () -> t.state() == TaskState.STOPPED && machine.inGroupStop(t));
+            CyclicBarrier start = new CyclicBarrier(2);
+            Thread leave = Thread.ofPlatform().start(() -> {
+                awaitQuietly(start);
+                machine.leaveGroupStop(t);
+            });
+            awaitQuietly(start);
+            cont(pid);
+            leave.join();
+            await("running after SIGCONT", () -> t.state() == TaskState.RUNNING && !machine.inGroupStop(t));
+            machine.kill(pid, Signals.SIGSTOP);
+            await("stopped again by SIGSTOP", () -> t.state() == TaskState.STOPPED && machine.inGroupStop(t));
+            Thread.sleep(20); // a stale leave would have let it run at once, in the same handling of the stop
+            assertEquals(TaskState.STOPPED, t.state(), "round " + i + ": the SIGSTOP's group stop holds the thread");
+            assertTrue(machine.inGroupStop(t), "round " + i);
+            machine.kill(pid, Signals.SIGKILL);
+            assertEquals(WaitStatus.signaled(Signals.SIGKILL, false), waitExit(pid));
+        }
+    }
+
+    private static void awaitQuietly(CyclicBarrier b) {
+        try {
+            b.await();
+        } catch (InterruptedException | java.util.concurrent.BrokenBarrierException e) {
+            throw new AssertionError(e);
+        }
     }
 }
