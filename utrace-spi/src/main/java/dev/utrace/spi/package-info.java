@@ -4,7 +4,7 @@
  * the core needs back. Engines do not use this package.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.utrace.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -19,6 +19,7 @@ import dev.utrace.api.proc.ProgramInfo;
 import dev.utrace.api.proc.ProcessException;
 import dev.utrace.api.proc.TaskInfo;
 import dev.utrace.api.proc.WaitStatus;
+import dev.utrace.spi.DebugSlotsBy;
 import dev.utrace.spi.Machine;
 import dev.utrace.spi.TraceHooks;
 import dev.utrace.spi.TracedTask;
@@ -55,7 +56,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(service = {Machine.class, Processes.class, ProcessControl.class, DebugSlots.class}, immediate = true,
         property = "service.description=Simulated Linux kernel: runs small programs as traceable tasks")
 @Designate(ocd = SimKernel.Config.class)
-public final class SimKernel implements Machine, Processes, ProcessControl, DebugSlots, AutoCloseable {
+public final class SimKernel implements Machine, Processes, ProcessControl, DebugSlotsBy, AutoCloseable {
 
     /** Configuration (PID {@code dev.utrace.sim.internal.SimKernel}). */
     @ObjectClassDefinition(name = "utrace simulated machine",
@@ -445,37 +446,7 @@ public final class SimKernel implements Machine, Processes, ProcessControl, Debu
     private final HwSlots debugSlots = new HwSlots(this);
 
     @Override
-    public Watchpoint install(Task task, Object owner, long address, int length, Access access) {
-        return debugSlots.install(task, owner, address, length, access);
-    }
-
-    @Override
-    public boolean remove(Watchpoint watchpoint) {
-        return debugSlots.remove(watchpoint);
-    }
-
-    @Override
-    public List<Watchpoint> claims(Task task, Object owner) {
-        return debugSlots.claims(task, owner);
-    }
-
-    @Override
-    public List<SlotInfo> slots(Task task) {
-        return debugSlots.slots(task);
-    }
-
-    @Override
-    public List<WatchHit> takeHits(Task task, Object owner) {
-        return debugSlots.takeHits(task, owner);
-    }
-
-    @Override
-    public boolean discardHits(Task task, Object owner) {
-        return debugSlots.discardHits(task, owner);
-    }
-
-    @Override
-    public List<Task> threads(Task task) {
-        return debugSlots.threads(task);
+    public DebugSlots debugSlots() {
+        return debugSlots;
     }
 }

@@ -28,6 +28,7 @@ import dev.utrace.linux.internal.trace.Output;
 import dev.utrace.linux.internal.trace.SpawnSpec;
 import dev.utrace.linux.internal.trace.Spawned;
 import dev.utrace.linux.internal.trace.Tracer;
+import dev.utrace.spi.DebugSlotsBy;
 import dev.utrace.spi.Machine;
 import dev.utrace.spi.TraceHooks;
 import dev.utrace.spi.TracedTask;
@@ -77,7 +78,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         configurationPid = LinuxMachine.PID,
         property = "service.description=Real Linux processes, traced with ptrace")
 @Designate(ocd = LinuxMachine.Config.class)
-public final class LinuxMachine implements Machine, Processes, ProcessControl, DebugSlots, AutoCloseable {
+public final class LinuxMachine implements Machine, Processes, ProcessControl, DebugSlotsBy, AutoCloseable {
     static final String PID = "dev.utrace.linux.LinuxMachine";
     /** {@link SigAction#handler} of a signal the thread catches: /proc says that it does, not where. */
     public static final long UNKNOWN_HANDLER = -1;
@@ -579,38 +580,8 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     // ---- DebugSlots ----
 
     @Override
-    public Watchpoint install(Task task, Object owner, long address, int length, Access access) {
-        return slots.install(task, owner, address, length, access);
-    }
-
-    @Override
-    public boolean remove(Watchpoint watchpoint) {
-        return slots.remove(watchpoint);
-    }
-
-    @Override
-    public List<Watchpoint> claims(Task task, Object owner) {
-        return slots.claims(task, owner);
-    }
-
-    @Override
-    public List<SlotInfo> slots(Task task) {
-        return slots.slots(task);
-    }
-
-    @Override
-    public List<WatchHit> takeHits(Task task, Object owner) {
-        return slots.takeHits(task, owner);
-    }
-
-    @Override
-    public boolean discardHits(Task task, Object owner) {
-        return slots.discardHits(task, owner);
-    }
-
-    @Override
-    public List<Task> threads(Task task) {
-        return slots.threads(task);
+    public DebugSlots debugSlots() {
+        return slots;
     }
 
     // ---- for the tracer side and the task runners ----
