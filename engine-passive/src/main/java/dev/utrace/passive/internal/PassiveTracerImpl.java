@@ -430,7 +430,10 @@ public final class PassiveTracerImpl implements PassiveTracer {
         public ResumeAction reportSyscallExit(ResumeAction action, Engine engine, Task task) {
             TaskTrace tr = (TaskTrace) engine.data();
             if (tr.wants(Kind.SYSCALLS) && !tr.retired()) {
-                published(tr.syscallExit(seq.getAndIncrement(), System.nanoTime(), task, task.register(Reg.RAX)));
+                int slot = tr.syscallExit(seq.getAndIncrement(), System.nanoTime(), task, task.register(Reg.RAX));
+                // The ring keeps the syscall in its columns: an object only for listeners (asked after it is recorded,
+                // so a listener subscribed before the record gets it, as the ring's readers do).
+                if (slot >= 0 && listeners.any()) published(tr.event(slot));
             }
             return ResumeAction.RESUME;
         }
@@ -478,7 +481,10 @@ public final class PassiveTracerImpl implements PassiveTracer {
         public ResumeAction reportExit(ResumeAction action, Engine engine, Task task, long origCode, ExitCode code) {
             TaskTrace tr = (TaskTrace) engine.data();
             if (!tr.retired()) {
-                if (tr.wants(Kind.SYSCALLS)) published(tr.unfinishedSyscall(seq.getAndIncrement(), System.nanoTime()));
+                if (tr.wants(Kind.SYSCALLS)) {
+                    int slot = tr.unfinishedSyscall(seq.getAndIncrement(), System.nanoTime());
+                    if (slot >= 0 && listeners.any()) published(tr.event(slot));
+                }
                 if (tr.wants(Kind.EXIT)) {
                     tr.countExit();
                     record(tr, new TraceEvent(seq.getAndIncrement(), System.nanoTime(), tr.tid, Kind.EXIT,

@@ -8,6 +8,7 @@ import dev.utrace.passive.Stats;
 import dev.utrace.passive.TraceEvent;
 import dev.utrace.passive.TraceInfo;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.utrace.passive.Copied;
+import dev.utrace.passive.internal.strace.CopyBuffer;
 import dev.utrace.passive.internal.strace.SyscallTable;
 
 /**
@@ -26,6 +27,10 @@ import dev.utrace.passive.internal.strace.SyscallTable;
  * need none. Never held while calling the core.
  */
 final class TaskTrace {
+    private static final int ARGS = Reg.SYSCALL_ARGS.length;
+    private static final int FIRST_CAPACITY = 16;
+    /** Syscall numbers counted in arrays: every machine's numbers are below it. */
+    private static final int NUMBERS = 4096;
     /**
      * The traced task's thread id. It changes once if the task execs from a thread that is not
      * its process's leader: the task takes the leader's tid (strace then shows it under that pid).
@@ -43,9 +48,33 @@ final class TaskTrace {
     /** The machine's syscall names, and what each syscall's line needs copied from memory. */
     private final SyscallTable syscalls;
 
-    private final TraceEvent[] ring;
+    /**
+     * The ring, as columns of primitive arrays, so a syscall is recorded without an object: slot
+     * {@code i % size} holds the {@code i}-th event. A syscall's slot holds its values and, if it
+     * copied memory, a {@link CopyBuffer} (swapped with the pending one, so nothing is copied twice
+     * and nothing allocated once every slot has one); any other event's slot holds its
+     * {@link TraceEvent} in {@link #objects}. The columns start small and double up to
+     * {@link #size} (a short-lived task's trace stays small); from then on nothing is allocated.
+     */
+    private final int size;
+    private int capacity;
+    private long[] seqs;
+    private long[] times;
+    private int[] tids;
+    private int[] numbers;
+    private long[] argv;
+    private long[] results;
+    private long[] durations;
+    private boolean[] finished;
+    private TraceEvent[] objects;
+    private CopyBuffer[] copies;
     private long written;
-    private final Map<Integer, long[]> counts = new HashMap<>(); // calls, errors, nanos
+    /** Calls, errors and nanoseconds by syscall number (below {@link #NUMBERS}); grown as numbers come. */
+    private long[] calls = new long[0];
+    private long[] errors = new long[0];
+    private long[] nanos = new long[0];
+    /** The same for a number beyond the arrays (no machine has one today). */
+    private final Map<Integer, long[]> rareCounts = new HashMap<>();
     private final Map<Integer, Long> signals = new TreeMap<>();
     private long exits;
 
@@ -53,8 +82,8 @@ final class TaskTrace {
     private int pendingNr = -1;
     private final long[] pendingArgs = new long[Reg.SYSCALL_ARGS.length];
     private long pendingStart;
-    /** What the pending syscall's entry copied from memory, by argument; null if nothing. */
-    private Copied[] pendingCopied;
+    /** What the pending syscall copied from memory; in no slot of the ring. */
+    private CopyBuffer pending = new CopyBuffer();
 
     /** Set once by whoever ends the trace (untrace, death, release); later records are ignored. */
     private final AtomicBoolean retired = new AtomicBoolean();
@@ -75,7 +104,8 @@ final class TaskTrace {
         this.comm = comm;
         this.kinds = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(kinds));
         this.follow = follow;
-        this.ring = new TraceEvent[ringSize];
+        this.size = ringSize;
+        grow(Math.min(ringSize, FIRST_CAPACITY));
         this.mask = mask;
         this.syscalls = syscalls;
     }
@@ -118,54 +148,104 @@ final class TaskTrace {
     void syscallEntry(Task task, long now) {
         pendingNr = (int) task.register(Reg.ORIG_RAX);
         for (int i = 0; i < pendingArgs.length; i++) pendingArgs[i] = task.register(Reg.SYSCALL_ARGS[i]);
-        pendingCopied = syscalls.atEntry(pendingNr, task, pendingArgs);
-        pendingStart = pendingCopied == null ? now : System.nanoTime();
+        pending.clear();
+        pendingStart = syscalls.atEntry(pendingNr, task, pendingArgs, pending) ? System.nanoTime() : now;
     }
 
     /**
-     * Records the finished syscall (counted, timed, in the ring) and returns its event, or null if
-     * its entry was not seen (a new task's first stop is the exit of the clone that made it; a
-     * trace may begin in the middle of a syscall). What it wrote that its line shows is copied
-     * from {@code task} first. The syscall is the one whose entry was seen, as strace has it:
-     * {@code orig_rax} at the exit is not always its number any more ({@code rt_sigreturn}
+     * Records the finished syscall (counted, timed, in the ring), with nothing allocated once the
+     * ring is full, and returns its slot for {@link #event}; -1 if its entry was not seen (a new task's first stop is the exit of the clone that
+     * made it; a trace may begin in the middle of a syscall). What it wrote that its line shows is
+     * copied from {@code task} first. The syscall is the one whose entry was seen, as strace has
+     * it: {@code orig_rax} at the exit is not always its number any more ({@code rt_sigreturn}
      * restores a frame with -1 there, an exec gives the simulated machine's new image -1).
      */
-    TraceEvent syscallExit(long seq, long now, Task task, long result) {
+    int syscallExit(long seq, long now, Task task, long result) {
         int nr = pendingNr;
-        if (nr < 0) return null;
+        if (nr < 0) return -1;
         pendingNr = -1;
         long d = now - pendingStart;
         boolean error = result < 0 && result >= -4095;
-        Copied[] copied = syscalls.atExit(nr, task, pendingArgs, result, pendingCopied);
-        pendingCopied = null;
-        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, syscalls.name(nr), pendingArgs, result, true, d,
-                null, copied == null ? null : List.of(copied));
+        syscalls.atExit(nr, task, pendingArgs, result, pending);
         synchronized (this) {
-            long[] s = counts.computeIfAbsent(nr, k -> new long[3]);
+            count(nr, error, d);
+            return putSyscallLocked(seq, now, nr, result, true, d);
+        }
+    }
+
+    private void count(int nr, boolean error, long d) {
+        if (nr >= NUMBERS) {
+            long[] s = rareCounts.computeIfAbsent(nr, k -> new long[3]);
             s[0]++;
             if (error) s[1]++;
             s[2] += d;
-            addLocked(e);
+            return;
         }
-        return e;
+        if (nr >= calls.length) {
+            int n = Math.min(NUMBERS, Math.max(nr + 1, Math.max(512, calls.length * 2)));
+            calls = Arrays.copyOf(calls, n);
+            errors = Arrays.copyOf(errors, n);
+            nanos = Arrays.copyOf(nanos, n);
+        }
+        calls[nr]++;
+        if (error) errors[nr]++;
+        nanos[nr] += d;
     }
 
     /**
-     * Records the syscall that never returned (exit_group, or death inside it) and returns its event,
-     * or null. Its duration runs to {@code now} (an export draws it so). The statistics do not count
-     * it, as {@code strace -c} counts a syscall when it returns: their calls and time are of
-     * syscalls that returned.
+     * Records the syscall that never returned (exit_group, or death inside it) and returns its
+     * slot for {@link #event}; -1 if there is none. Its duration runs to {@code now} (an
+     * export draws it so). The statistics do not count it, as {@code strace -c} counts a syscall
+     * when it returns: their calls and time are of syscalls that returned.
      */
-    TraceEvent unfinishedSyscall(long seq, long now) {
-        if (pendingNr < 0) return null;
+    int unfinishedSyscall(long seq, long now) {
+        if (pendingNr < 0) return -1;
         int nr = pendingNr;
         pendingNr = -1;
-        Copied[] copied = pendingCopied;
-        pendingCopied = null;
-        TraceEvent e = new TraceEvent(seq, now, tid, Kind.SYSCALLS, nr, syscalls.name(nr), pendingArgs, 0, false,
-                now - pendingStart, null, copied == null ? null : List.of(copied));
-        add(e);
-        return e;
+        synchronized (this) {
+            return putSyscallLocked(seq, now, nr, 0, false, now - pendingStart);
+        }
+    }
+
+    /** Puts the pending syscall in the next slot; its copies change places with the slot's old ones. */
+    private int putSyscallLocked(long seq, long now, int nr, long result, boolean done, long d) {
+        int slot = nextSlotLocked();
+        seqs[slot] = seq;
+        times[slot] = now;
+        tids[slot] = tid;
+        numbers[slot] = nr;
+        System.arraycopy(pendingArgs, 0, argv, slot * ARGS, ARGS);
+        results[slot] = result;
+        finished[slot] = done;
+        durations[slot] = d;
+        objects[slot] = null;
+        CopyBuffer old = copies[slot];
+        if (!pending.isEmpty()) {
+            copies[slot] = pending;
+            pending = old != null ? old : new CopyBuffer(); // new only until every slot has one
+        } else if (old != null) {
+            old.clear();
+        }
+        written++;
+        return slot;
+    }
+
+    /**
+     * The event the task's own callback has just recorded in {@code slot}, made now (for the
+     * listeners); only that callback may ask, before it records another.
+     */
+    synchronized TraceEvent event(int slot) {
+        return eventLocked(slot);
+    }
+
+    /** The event in {@code slot}, made now. */
+    private TraceEvent eventLocked(int slot) {
+        TraceEvent o = objects[slot];
+        if (o != null) return o;
+        CopyBuffer c = copies[slot];
+        return new TraceEvent(seqs[slot], times[slot], tids[slot], Kind.SYSCALLS, numbers[slot], syscalls.name(numbers[slot]),
+                Arrays.copyOfRange(argv, slot * ARGS, slot * ARGS + ARGS), results[slot], finished[slot], durations[slot],
+                null, c == null ? null : c.toList());
     }
 
     synchronized void countSignal(int signo) {
@@ -176,38 +256,60 @@ final class TaskTrace {
         exits++;
     }
 
-    /** Adds to the ring, overwriting the oldest when full. */
+    /** Adds an event that is an object (not a syscall) to the ring, overwriting the oldest when full. */
     synchronized void add(TraceEvent e) {
-        addLocked(e);
-    }
-
-    private void addLocked(TraceEvent e) {
-        ring[(int) (written % ring.length)] = e;
+        int slot = nextSlotLocked();
+        objects[slot] = e;
+        CopyBuffer c = copies[slot];
+        if (c != null) c.clear();
         written++;
     }
 
-    synchronized long dropped() {
-        return Math.max(0, written - ring.length);
+    /** The slot of the next event; the columns grow first while they are smaller than the ring. */
+    private int nextSlotLocked() {
+        if (written == capacity && capacity < size) grow(Math.min(size, capacity * 2));
+        return (int) (written % size);
     }
 
-    /** The last {@code n} events, oldest first. */
+    private void grow(int n) {
+        seqs = seqs == null ? new long[n] : Arrays.copyOf(seqs, n);
+        times = times == null ? new long[n] : Arrays.copyOf(times, n);
+        tids = tids == null ? new int[n] : Arrays.copyOf(tids, n);
+        numbers = numbers == null ? new int[n] : Arrays.copyOf(numbers, n);
+        argv = argv == null ? new long[n * ARGS] : Arrays.copyOf(argv, n * ARGS);
+        results = results == null ? new long[n] : Arrays.copyOf(results, n);
+        durations = durations == null ? new long[n] : Arrays.copyOf(durations, n);
+        finished = finished == null ? new boolean[n] : Arrays.copyOf(finished, n);
+        objects = objects == null ? new TraceEvent[n] : Arrays.copyOf(objects, n);
+        copies = copies == null ? new CopyBuffer[n] : Arrays.copyOf(copies, n);
+        capacity = n;
+    }
+
+    synchronized long dropped() {
+        return Math.max(0, written - size);
+    }
+
+    /** The last {@code n} events, oldest first (made now from the ring). */
     synchronized List<TraceEvent> last(int n) {
-        int have = (int) Math.min(written, ring.length);
+        int have = (int) Math.min(written, size);
         int k = Math.min(Math.max(n, 0), have);
         List<TraceEvent> out = new ArrayList<>(k);
-        for (long i = written - k; i < written; i++) out.add(ring[(int) (i % ring.length)]);
+        for (long i = written - k; i < written; i++) out.add(eventLocked((int) (i % size)));
         return out;
     }
 
     synchronized Stats stats() {
         List<SyscallStat> rows = new ArrayList<>();
-        counts.forEach((nr, s) -> rows.add(new SyscallStat(nr, syscalls.name(nr), s[0], s[1], s[2])));
-        return new Stats(tid, List.copyOf(rows), Map.copyOf(signals), exits, Math.max(0, written - ring.length));
+        for (int nr = 0; nr < calls.length; nr++) {
+            if (calls[nr] > 0) rows.add(new SyscallStat(nr, syscalls.name(nr), calls[nr], errors[nr], nanos[nr]));
+        }
+        rareCounts.forEach((nr, s) -> rows.add(new SyscallStat(nr, syscalls.name(nr), s[0], s[1], s[2])));
+        return new Stats(tid, List.copyOf(rows), Map.copyOf(signals), exits, Math.max(0, written - size));
     }
 
     synchronized TraceInfo info() {
         return new TraceInfo(tid, tgid, comm, kinds, follow, !retired.get(), ended, written,
-                Math.max(0, written - ring.length), ring.length);
+                Math.max(0, written - size), size);
     }
 
     /** Sums several statistics into one (pid 0). */

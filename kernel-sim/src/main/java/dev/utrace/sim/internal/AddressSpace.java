@@ -199,6 +199,37 @@ final class AddressSpace {
     }
 
     /**
+     * Reads up to {@code length} bytes at {@code address} into {@code into[offset ..]}, a page at
+     * a time: all of them, or those before the first page that is not mapped.
+     *
+     * @return the number read ({@code length}, or fewer at an unmapped page)
+     * @throws MemoryFault if the byte at {@code address} is not mapped
+     */
+    int read(long address, byte[] into, int offset, int length) {
+        int done = 0;
+        while (done < length) {
+            long a = address + done;
+            Region r;
+            try {
+                r = region(a);
+            } catch (MemoryFault e) {
+                if (done == 0) throw e;
+                return done;
+            }
+            int off = (int) (a & (PAGE - 1));
+            int n = Math.min(length - done, PAGE - off);
+            byte[] p = pages.get(a / PAGE);
+            if (p != null) {
+                System.arraycopy(p, off, into, offset + done, n);
+            } else {
+                for (int i = 0; i < n; i++) into[offset + done + i] = unmaterialised(r, a + i);
+            }
+            done += n;
+        }
+        return done;
+    }
+
+    /**
      * A tracer's write ({@code PTRACE_POKEDATA}/{@code POKETEXT}, an engine's
      * {@code writeMemory}): any mapped byte, the text included. Writes the low {@code length}
      * bytes of {@code value} little-endian; nothing is written if any byte faults.

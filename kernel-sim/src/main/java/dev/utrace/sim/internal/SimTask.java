@@ -162,6 +162,14 @@ final class SimTask implements TracedTask {
         return proc.mm.read(address, length);
     }
 
+    /** Page by page from the address space, nothing read twice (see {@link AddressSpace#read(long, byte[], int, int)}). */
+    @Override
+    public int readMemory(long address, byte[] into, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, into.length);
+        checkAccess("reading memory");
+        return proc.mm.read(address, into, offset, length);
+    }
+
     @Override
     public void writeMemory(long address, int length, long value) {
         checkLength(length);

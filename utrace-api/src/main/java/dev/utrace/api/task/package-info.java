@@ -3,7 +3,7 @@
  * registers and memory, and the signal, clone and exec values passed to callbacks.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.utrace.api.task;
 
 import org.osgi.annotation.bundle.Export;

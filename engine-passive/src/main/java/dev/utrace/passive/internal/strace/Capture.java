@@ -4,16 +4,16 @@ import dev.utrace.api.task.MemoryFault;
 import dev.utrace.api.task.Task;
 import dev.utrace.passive.Copied;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Copies what a syscall's line needs from the task's memory, in the syscall's own entry or exit
- * callback (the one time the task is held and its memory is the syscall's). Only copies, never
- * formats. The Task API reads 1, 2, 4 or 8 bytes at a time; strings are read in aligned 8-byte
- * words, which never cross a page, so a string ending just before an unmapped page still reads.
- * Memory that cannot be read leaves the argument {@link Copied#NONE}: it prints as its address,
- * as strace prints it.
+ * callback (the one time the task is held and its memory is the syscall's), into the trace's
+ * {@link CopyBuffer}. Only copies, never formats. Strings and buffers are read with the Task
+ * API's bulk read, a page at most per read (so a string that ends just before an unmapped page
+ * still reads, and the machine never has to try the rest of a read that crossed into one): a
+ * path is one read. Nothing is allocated for them once the buffer has grown. Memory that cannot
+ * be read leaves the argument {@link Copied#NONE}: it prints as its address, as strace prints it.
  */
 final class Capture {
     /** How many bytes of a string or buffer strace shows (its {@code -s 32}). */
@@ -26,108 +26,112 @@ final class Capture {
     static final int ENVP_MAX = 4096;
     /** The words of {@code struct clone_args} (clone3) strace shows. */
     static final int CLONE_ARGS_WORDS = 11;
+    /** A string's reads never cross a page of this size. */
+    static final int PAGE = 4096;
+    /** The first read of a string: most paths fit; a longer one reads on a page at a time. */
+    static final int FIRST_READ = 256;
 
     private Capture() {
     }
 
-    /** What to copy at the entry of syscall {@code s}; null if nothing could be. */
-    static Copied[] entry(Signature s, Task t, long[] args) {
-        Copied[] out = null;
+    /** Copies into {@code out} what to copy at the entry of syscall {@code s}. */
+    static void entry(Signature s, Task t, long[] args, CopyBuffer out) {
         List<ArgKind> kinds = s.args();
         for (int i = 0; i < kinds.size(); i++) {
-            Copied c = switch (kinds.get(i)) {
-                case PATH -> string(t, args[i], PATH_MAX);
-                case STR -> string(t, args[i], STRLEN);
-                case IBUF -> buffer(t, args[i], args[i + 1], STRLEN);
-                case ARGV -> argv(t, args[i]);
-                case ENVP -> count(t, args[i]);
-                default -> Copied.NONE;
-            };
-            out = put(out, i, c);
+            switch (kinds.get(i)) {
+                case PATH -> string(t, args[i], PATH_MAX, out, i);
+                case STR -> string(t, args[i], STRLEN, out, i);
+                case IBUF -> buffer(t, args[i], args[i + 1], STRLEN, out, i);
+                case ARGV -> out.setOther(i, argv(t, args[i]));
+                case ENVP -> out.setOther(i, count(t, args[i]));
+                default -> {
+                }
+            }
         }
         if (s.name().equals("clone3") && args[1] >= 8L * CLONE_ARGS_WORDS) {
-            out = put(out, 0, words(t, args[0], CLONE_ARGS_WORDS));
+            out.setOther(0, words(t, args[0], CLONE_ARGS_WORDS));
         }
-        return out;
     }
 
-    /** {@code atEntry} with what to copy at the exit of syscall {@code s} (result {@code result}) added; may be null. */
-    static Copied[] exit(Signature s, Task t, long[] args, long result, Copied[] atEntry) {
-        if (result < 0) return atEntry; // a failed syscall wrote nothing strace shows
-        Copied[] out = atEntry;
+    /** Adds to {@code out} (what the entry copied) what to copy at the exit of syscall {@code s} (result {@code result}). */
+    static void exit(Signature s, Task t, long[] args, long result, CopyBuffer out) {
+        if (result < 0) return; // a failed syscall wrote nothing strace shows
         List<ArgKind> kinds = s.args();
         for (int i = 0; i < kinds.size(); i++) {
-            Copied c = switch (kinds.get(i)) {
-                case OBUF, OBUFX -> buffer(t, args[i], result, STRLEN);
-                case OPATH -> buffer(t, args[i], result, PATH_MAX);
-                case OCWD -> string(t, args[i], PATH_MAX);
-                case FDPAIR -> result == 0 ? ints(t, args[i], 2) : Copied.NONE;
-                default -> Copied.NONE;
-            };
-            out = put(out, i, c);
+            switch (kinds.get(i)) {
+                case OBUF, OBUFX -> buffer(t, args[i], result, STRLEN, out, i);
+                case OPATH -> buffer(t, args[i], result, PATH_MAX, out, i);
+                case OCWD -> string(t, args[i], PATH_MAX, out, i);
+                case FDPAIR -> {
+                    if (result == 0) out.setOther(i, ints(t, args[i], 2));
+                }
+                default -> {
+                }
+            }
         }
         if (s.name().equals("clone") && (args[0] & Constants.CLONE_PARENT_SETTID) != 0 && result > 0) {
-            out = put(out, 2, ints(t, args[2], 1));
-        } else if (s.name().equals("clone3") && result > 0 && out != null && out[0] instanceof Copied.Values v
+            out.setOther(2, ints(t, args[2], 1));
+        } else if (s.name().equals("clone3") && result > 0 && out.other(0) instanceof Copied.Values v
                 && (v.at(0) & Constants.CLONE_PARENT_SETTID) != 0) {
-            out = put(out, 1, ints(t, v.at(3), 1)); // clone3's second slot: the tid stored at parent_tid
+            out.setOther(1, ints(t, v.at(3), 1)); // clone3's second slot: the tid stored at parent_tid
         }
-        return out;
     }
 
-    private static Copied[] put(Copied[] out, int i, Copied c) {
-        if (c == Copied.NONE) return out;
-        if (out == null) {
-            out = new Copied[6];
-            Arrays.fill(out, Copied.NONE);
-        }
-        out[i] = c;
-        return out;
-    }
-
-    /** A NUL-terminated string of at most {@code limit} bytes (cut if longer). */
-    static Copied string(Task t, long address, int limit) {
-        if (address == 0) return Copied.NONE;
-        Bytes b = new Bytes(Math.min(limit, 64));
-        long word = address & ~7L;
-        int skip = (int) (address - word);
+    /**
+     * A NUL-terminated string of at most {@code limit} bytes into argument {@code arg} of {@code out}
+     * (cut if longer, or if it runs into memory that cannot be read after its first byte).
+     */
+    static void string(Task t, long address, int limit, CopyBuffer out, int arg) {
+        if (address == 0) return;
+        int n = 0;
         while (true) {
-            long w;
+            long a = address + n;
+            int ask = Math.min(Math.min(limit + 1 - n, n == 0 ? FIRST_READ : PAGE), PAGE - (int) (a & (PAGE - 1)));
+            byte[] d = out.bytes(arg, n + ask);
+            int got;
             try {
-                w = t.readMemory(word, 8);
+                got = t.readMemory(a, d, n, ask);
             } catch (MemoryFault | IllegalStateException e) {
-                return b.n == 0 ? Copied.NONE : b.done(true);
+                got = 0;
             }
-            for (int k = skip; k < 8; k++) {
-                byte c = (byte) (w >>> (8 * k));
-                if (c == 0) return b.done(false);
-                if (b.n == limit) return b.done(true);
-                b.add(c);
+            for (int k = n; k < n + got; k++) {
+                if (d[k] == 0) {
+                    out.setBytes(arg, k, false);
+                    return;
+                }
+                if (k == limit) {
+                    out.setBytes(arg, limit, true);
+                    return;
+                }
             }
-            word += 8;
-            skip = 0;
+            n += got;
+            if (got < ask) { // what follows cannot be read
+                if (n > 0) out.setBytes(arg, n, true);
+                return;
+            }
         }
     }
 
-    /** The first bytes of a buffer of {@code length}: at most {@code limit}, cut if it is longer. */
-    static Copied buffer(Task t, long address, long length, int limit) {
-        if (length < 0 || address == 0) return Copied.NONE;
+    /** The first bytes of a buffer of {@code length} into argument {@code arg}: at most {@code limit}, cut if it is longer. */
+    static void buffer(Task t, long address, long length, int limit, CopyBuffer out, int arg) {
+        if (length < 0 || address == 0) return;
         int n = (int) Math.min(length, limit);
-        Bytes b = new Bytes(n);
-        long word = address & ~7L;
-        int skip = (int) (address - word);
-        while (b.n < n) {
-            long w;
+        byte[] d = out.bytes(arg, n);
+        if (n > 0) {
             try {
-                w = t.readMemory(word, 8);
+                if (t.readMemory(address, d, 0, n) < n) return;
             } catch (MemoryFault | IllegalStateException e) {
-                return Copied.NONE;
+                return;
             }
-            for (int k = skip; k < 8 && b.n < n; k++) b.add((byte) (w >>> (8 * k)));
-            word += 8;
-            skip = 0;
         }
-        return b.done(length > limit);
+        out.setBytes(arg, n, length > limit);
+    }
+
+    /** A string as its own object (an argv item); {@link Copied#NONE} if it cannot be read. */
+    private static Copied string(Task t, long address, int limit) {
+        CopyBuffer one = new CopyBuffer();
+        string(t, address, limit, one, 0);
+        return one.get(0);
     }
 
     private static Copied argv(Task t, long address) {
@@ -179,24 +183,5 @@ final class Capture {
             return Copied.NONE;
         }
         return new Copied.Values(v);
-    }
-
-    /** A growing byte array. */
-    private static final class Bytes {
-        byte[] data;
-        int n;
-
-        Bytes(int capacity) {
-            data = new byte[Math.max(capacity, 1)];
-        }
-
-        void add(byte b) {
-            if (n == data.length) data = Arrays.copyOf(data, data.length * 2);
-            data[n++] = b;
-        }
-
-        Copied.Bytes done(boolean cut) {
-            return new Copied.Bytes(n == data.length ? data : Arrays.copyOf(data, n), cut);
-        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.utrace.passive.internal.strace;
 
 import dev.utrace.api.task.Task;
-import dev.utrace.passive.Copied;
 import java.util.function.IntFunction;
 
 /**
@@ -39,23 +38,25 @@ public final class SyscallTable {
 
     /**
      * Copies what the line of syscall {@code nr} shows from {@code task}'s memory at its entry
-     * (paths, strings, buffers it reads, argv); call in the syscall-entry callback.
+     * (paths, strings, buffers it reads, argv) into {@code into}, which the caller has cleared;
+     * call in the syscall-entry callback.
      *
-     * @return by argument, or null if there is nothing to copy
+     * @return whether the syscall copies anything at its entry (its time then starts after the copying)
      */
-    public Copied[] atEntry(int nr, Task task, long[] args) {
+    public boolean atEntry(int nr, Task task, long[] args, CopyBuffer into) {
         Signature s = signature(nr);
-        return s.copiesAtEntry() ? Capture.entry(s, task, args) : null;
+        if (!s.copiesAtEntry()) return false;
+        Capture.entry(s, task, args, into);
+        return true;
     }
 
     /**
      * Adds what syscall {@code nr} wrote and its line shows (a buffer read, a path readlink
-     * stored, pipe's descriptors) to {@code atEntry}; call in the syscall-exit callback.
-     *
-     * @return by argument, or null if there is nothing
+     * stored, pipe's descriptors) to {@code into}, which holds what its entry copied; call in the
+     * syscall-exit callback.
      */
-    public Copied[] atExit(int nr, Task task, long[] args, long result, Copied[] atEntry) {
+    public void atExit(int nr, Task task, long[] args, long result, CopyBuffer into) {
         Signature s = signature(nr);
-        return s.copiesAtExit() ? Capture.exit(s, task, args, result, atEntry) : atEntry;
+        if (s.copiesAtExit()) Capture.exit(s, task, args, result, into);
     }
 }

@@ -62,6 +62,8 @@ final class LinuxTask implements TracedTask {
     final LinuxProcess process;
     final TaskRunner runner;
     final DebugState debug = new DebugState();
+    /** Its memory reads, through one native buffer made at the first. */
+    private final TaskMemory memory = new TaskMemory();
     private volatile int tid;
     private volatile TaskState state = TaskState.RUNNING;
     private volatile boolean utraceStopped;
@@ -216,11 +218,21 @@ final class LinuxTask implements TracedTask {
     public long readMemory(long address, int length) {
         checkLength(length);
         checkAccess("reading memory", null);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(8, 8);
-            long n = new ProcessMemory(arena).read(tid, address, buf.asSlice(0, length));
-            if (n < length) throw new MemoryFault(address + n, "address 0x" + Long.toHexString(address + n) + " of task " + tid + " is not mapped");
-            return little(buf, length);
+        try {
+            return memory.word(tid, address, length);
+        } catch (LinuxException e) {
+            throw memoryFailure(address, e);
+        }
+    }
+
+    /** One {@code process_vm_readv} per 4 KiB into the task's reused native buffer (see {@link TaskMemory}). */
+    @Override
+    public int readMemory(long address, byte[] into, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, into.length);
+        checkAccess("reading memory", null);
+        if (length == 0) return 0;
+        try {
+            return memory.read(tid, address, into, offset, length);
         } catch (LinuxException e) {
             throw memoryFailure(address, e);
         }
@@ -238,11 +250,6 @@ final class LinuxTask implements TracedTask {
         } catch (LinuxException e) {
             throw memoryFailure(address, e);
         }
-    }
-
-    private static long little(MemorySegment buf, int length) {
-        long v = buf.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-        return length == 8 ? v : v & ((1L << (8 * length)) - 1);
     }
 
     private RuntimeException memoryFailure(long address, LinuxException e) {

@@ -46,14 +46,26 @@ public final class ProcessMemory {
      * @throws LinuxException if not one byte could be read (EFAULT or EIO: not mapped; ESRCH: gone)
      */
     public long read(int tid, long address, MemorySegment buffer) {
-        long n = vm(Handle.READV, tid, address, buffer);
-        if (n == buffer.byteSize()) return n;
+        return read(tid, address, buffer, buffer.byteSize());
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code address} of thread {@code tid} into the start of
+     * {@code buffer}, or as many as are mapped from {@code address} on; makes no segment when the
+     * system call reads them all (a reused buffer then costs no allocation).
+     *
+     * @return the number of bytes read, at least 1
+     * @throws LinuxException if not one byte could be read (EFAULT or EIO: not mapped; ESRCH: gone)
+     */
+    public long read(int tid, long address, MemorySegment buffer, long length) {
+        long n = vm(Handle.READV, tid, address, buffer, length);
+        if (n == length) return n;
         int vmErrno = n < 0 ? Libc.errno(callState) : 0;
-        if (vmErrno == Errno.ESRCH) throw failure("reading", buffer.byteSize(), tid, address, vmErrno);
+        if (vmErrno == Errno.ESRCH) throw failure("reading", length, tid, address, vmErrno);
         long done = Math.max(n, 0);
-        long more = procMem(false, tid, address + done, buffer.asSlice(done));
+        long more = procMem(false, tid, address + done, buffer.asSlice(done, length - done));
         if (done + Math.max(more, 0) > 0) return done + Math.max(more, 0);
-        throw failure("reading", buffer.byteSize(), tid, address, more < 0 ? Libc.errno(callState) : vmErrno);
+        throw failure("reading", length, tid, address, more < 0 ? Libc.errno(callState) : vmErrno);
     }
 
     /**
@@ -64,7 +76,7 @@ public final class ProcessMemory {
      * @throws LinuxException if not one byte could be written
      */
     public long write(int tid, long address, MemorySegment data) {
-        long n = vm(Handle.WRITEV, tid, address, data);
+        long n = vm(Handle.WRITEV, tid, address, data, data.byteSize());
         if (n == data.byteSize()) return n;
         int vmErrno = n < 0 ? Libc.errno(callState) : 0;
         if (vmErrno == Errno.ESRCH) throw failure("writing", data.byteSize(), tid, address, vmErrno);
@@ -88,11 +100,12 @@ public final class ProcessMemory {
         throw failure("writing /proc/" + tid + "/mem:", data.byteSize(), tid, address, n < 0 ? Libc.errno(callState) : Errno.EIO);
     }
 
-    private long vm(MethodHandle call, int tid, long address, MemorySegment buffer) {
+    private long vm(MethodHandle call, int tid, long address, MemorySegment buffer, long length) {
+        java.util.Objects.checkFromIndexSize(0, length, buffer.byteSize());
         local.set(ADDRESS, 0, buffer);
-        local.set(JAVA_LONG, 8, buffer.byteSize());
+        local.set(JAVA_LONG, 8, length);
         remote.set(JAVA_LONG, 0, address);
-        remote.set(JAVA_LONG, 8, buffer.byteSize());
+        remote.set(JAVA_LONG, 8, length);
         try {
             return (long) call.invokeExact(callState, tid, local, 1L, remote, 1L, 0L);
         } catch (Throwable t) {
