@@ -19,7 +19,8 @@ class Attach_RefusalTest extends TracerTestBase {
         long self = ProcessHandle.current().pid();
         int parent = ProcFs.status((int) self).ppid();
         int pidMax = pidMax();
-        int thread = ProcFs.tasks((int) self)[1];
+        // Any thread but the main one (after pids wrap, a thread's tid may be lower than the JVM's pid).
+        int thread = java.util.Arrays.stream(ProcFs.tasks((int) self)).filter(tid -> tid != self).findFirst().orElseThrow();
         assertRefused(0, "0 is not a process id; give a positive pid");
         assertRefused(pidMax, "there is no process " + pidMax);
         assertRefused(2, "process 2 (kthreadd) is a kernel thread; it has no user space to trace");
