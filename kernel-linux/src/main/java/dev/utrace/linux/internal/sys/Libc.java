@@ -62,7 +62,21 @@ public final class Libc {
      * call-state segment passed first. Linked when a binding first needs a function.
      */
     private static final class Shape {
-        static final MethodHandle FUNCTION = link();
+        /** The linked shape, or null if this JVM could not link it ({@link #FAILURE} says why). */
+        static final MethodHandle FUNCTION;
+        static final RuntimeException FAILURE;
+
+        static {
+            MethodHandle linked = null;
+            RuntimeException failure = null;
+            try {
+                linked = link();
+            } catch (RuntimeException e) { // kept for every caller, whichever thread linked (see Prelink)
+                failure = e;
+            }
+            FUNCTION = linked;
+            FAILURE = failure;
+        }
 
         @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
         private static MethodHandle link() {
@@ -79,6 +93,10 @@ public final class Libc {
     static MethodHandle function(String symbol) {
         MemorySegment address = LOOKUP.find(symbol).orElseThrow(() -> new LinuxException(
                 "the C library has no function " + symbol + "; kernel-linux needs glibc 2.36 or newer"));
+        if (Shape.FUNCTION == null) {
+            throw new LinuxException("this JVM cannot call C functions (" + Shape.FAILURE.getMessage()
+                    + "); start it with --enable-native-access=ALL-UNNAMED");
+        }
         return Shape.FUNCTION.bindTo(address);
     }
 
