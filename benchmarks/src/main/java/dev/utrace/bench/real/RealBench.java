@@ -40,6 +40,10 @@ public final class RealBench {
     private final List<String> loads = new ArrayList<>();
     private final EnumSet<Row> unavailable = EnumSet.noneOf(Row.class);
     private final Map<Row, String> unavailableWhy = new HashMap<>();
+    /** This project's rows' JVM options: the AOT cache trained at the start of the run, if any. */
+    private List<String> rowJvmOptions = List.of();
+    /** How this project's rows ran, for the report. */
+    private String rowJvmNote = "";
 
     /** The command line's settings. */
     record Options(int rounds, double scale, int cpu, List<String> workloads, EnumSet<Row> rows, int startupRuns,
@@ -137,6 +141,7 @@ public final class RealBench {
         List<Row> rows = new ArrayList<>(opt.rows());
         String started = LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
         long t0 = System.nanoTime();
+        trainRowCache(data, rows);
         for (int round = 0; round < opt.rounds(); round++) {
             loads.add("round " + (round + 1) + ": " + loadavg());
             for (Workload w : workloads) {
@@ -154,7 +159,7 @@ public final class RealBench {
         List<String> startup = opt.startupRuns() > 0 ? startup() : List.of();
         double minutes = (System.nanoTime() - t0) / 60e9;
         String report = Report.render(opt, started, minutes, machine(), loads, workloads, rows, runs, unavailableWhy,
-                startup);
+                rowJvmNote, startup);
         Path file = opt.out().resolve("results-" + started.replace(':', '-') + ".md");
         Files.writeString(file, report);
         System.out.println(report);
@@ -162,7 +167,7 @@ public final class RealBench {
     }
 
     private Run runOnce(int round, Workload w, Row row) throws Exception {
-        List<String> cmd = row.command(w.command(), w.check(), opt.cpu(), java, jar, bin.resolve("minitrace"));
+        List<String> cmd = row.command(w.command(), w.check(), opt.cpu(), java, rowJvmOptions, jar, bin.resolve("minitrace"));
         String load = loadavg();
         Path outFile = opt.out().resolve("last.out");
         Path errFile = opt.out().resolve("last.err");
@@ -263,18 +268,62 @@ public final class RealBench {
         into.computeIfAbsent("of which the passive tracer made", k -> new ArrayList<>()).add((ready - core) / 1e6);
         into.computeIfAbsent("of which spawn called to first syscall reported (first spawn)", k -> new ArrayList<>())
                 .add((first - spawn) / 1e6);
+        double spawned = Long.parseLong(r.get("spawned")) - launched;
+        double traced = Long.parseLong(r.get("traced")) - launched;
+        into.computeIfAbsent("... of which spawn called to the program held at its start", k -> new ArrayList<>())
+                .add((spawned - spawn) / 1e6);
+        into.computeIfAbsent("... of which the two engines attached and the program let go", k -> new ArrayList<>())
+                .add((traced - spawned) / 1e6);
+        into.computeIfAbsent("... of which let go to its first syscall reported", k -> new ArrayList<>())
+                .add((first - traced) / 1e6);
         into.computeIfAbsent("spawn called to first syscall reported, warm (5 more spawns in the same JVM, median)",
                 k -> new ArrayList<>()).add(Long.parseLong(r.get("warmMedianNs")) / 1e6);
     }
 
     /** Trains the JDK's AOT cache (JEP 514) on one StartupRun; false if this JVM cannot. */
     private boolean train(Path cache, String prog) throws Exception {
+        return train(cache, List.of(StartupRun.class.getName(), Integer.toString(opt.cpu()), "5", prog), "aot-train.log");
+    }
+
+    /**
+     * Unless {@code --no-aot}: trains an AOT cache for this project's rows on one short run of
+     * the three-engine mode (the most classes: machine, core, the three engines) on open/read/close,
+     * and has every row's JVM use it. Each run of the benchmark trains anew, so a cache never
+     * outlives the jar it was made from; if training fails the rows run without one.
+     */
+    private void trainRowCache(Path data, List<Row> rows) throws Exception {
+        if (rows.stream().noneMatch(r -> r.mode != null)) return;
+        if (!opt.aot()) {
+            rowJvmNote = "This project's JVMs ran without an AOT cache (`--no-aot`).";
+            return;
+        }
+        Path cache = opt.out().resolve("rows.aot").toAbsolutePath();
+        Workload orc = Workload.all(bin, data, 0.02).stream().filter(w -> w.name().equals("orc")).findFirst().orElseThrow();
+        List<String> args = new ArrayList<>(List.of(ProjectRun.class.getName(), "three", Integer.toString(opt.cpu()), orc.check()));
+        args.addAll(orc.command());
+        if (train(cache, args, "aot-train-rows.log")) {
+            rowJvmOptions = List.of("-XX:AOTCache=" + cache);
+            rowJvmNote = "This project's JVMs ran with an AOT cache (`-XX:AOTCache`, JEP 514) trained at the start of the run"
+                    + " on one three-engine run of open/read/close x " + orc.expected() + "; `--no-aot`: without.";
+        } else {
+            rowJvmNote = "This project's JVMs ran without an AOT cache: training it failed (see "
+                    + opt.out().resolve("aot-train-rows.log") + ").";
+        }
+        System.err.println("bench-real: " + rowJvmNote);
+    }
+
+    /** Trains {@code cache} on one run of {@code mainAndArgs}; false if this JVM cannot (the log says why). */
+    private boolean train(Path cache, List<String> mainAndArgs, String log) throws Exception {
         Files.deleteIfExists(cache);
-        List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:AOTCacheOutput=" + cache, "-cp", jar,
-                StartupRun.class.getName(), Integer.toString(opt.cpu()), "5", prog);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(opt.out().resolve("aot-train.log").toFile())
-                .start();
-        return p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0 && Files.exists(cache);
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:AOTCacheOutput=" + cache,
+                "-cp", jar));
+        cmd.addAll(mainAndArgs);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(opt.out().resolve(log).toFile()).start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly().waitFor();
+            return false;
+        }
+        return p.exitValue() == 0 && Files.exists(cache);
     }
 
     private double wall(List<String> cmd) throws Exception {

@@ -22,11 +22,12 @@ final class Report {
 
     static String render(RealBench.Options opt, String started, double minutes, List<String> machine, List<String> loads,
             List<Workload> workloads, List<Row> rows, List<RealBench.Run> runs, Map<Row, String> unavailable,
-            List<String> startup) {
+            String rowJvmNote, List<String> startup) {
         StringBuilder b = new StringBuilder();
         b.append("### bin/bench-real, ").append(started).append(String.format(Locale.ROOT, " (%.0f minutes)%n%n", minutes));
         b.append(String.format(Locale.ROOT, "Settings: %d rounds, scale %s, tracer and native tools pinned to CPU %d.%n",
                 opt.rounds(), opt.scale(), opt.cpu()));
+        if (!rowJvmNote.isEmpty()) b.append(rowJvmNote).append('\n');
         b.append("Machine: ").append(String.join("; ", machine)).append(".\n");
         b.append("Load average (1, 5, 15 min): ").append(String.join("; ", loads)).append(".\n\n");
         for (Workload w : workloads) {

@@ -25,11 +25,17 @@ enum Row {
         this.mode = mode;
     }
 
-    /** The command that runs {@code command} this way, the tracer (and native tools) pinned to {@code cpu}. */
-    List<String> command(List<String> command, String check, int cpu, String java, String jar, java.nio.file.Path floor) {
+    /**
+     * The command that runs {@code command} this way, the tracer (and native tools) pinned to
+     * {@code cpu}; this project's JVM gets {@code jvmOptions} besides (an AOT cache).
+     */
+    List<String> command(List<String> command, String check, int cpu, String java, List<String> jvmOptions, String jar,
+            java.nio.file.Path floor) {
         List<String> c = new ArrayList<>();
         if (mode != null) {
-            c.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", jar, ProjectRun.class.getName(),
+            c.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+            c.addAll(jvmOptions);
+            c.addAll(List.of("-cp", jar, ProjectRun.class.getName(),
                     mode.name().toLowerCase(Locale.ROOT), Integer.toString(cpu), check));
         } else {
             c.addAll(List.of("taskset", "-c", Integer.toString(cpu)));

@@ -35,7 +35,7 @@ import java.util.Set;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar dev.utrace.bench.real.StartupRun CPU WARM PROGRAM ARGS...
  * </pre>
- * Prints {@code RESULT main=NS machine=NS core=NS ready=NS spawnCalled=NS first=NS warmMedianNs=NS} (absolute
+ * Prints {@code RESULT main=NS machine=NS core=NS ready=NS spawnCalled=NS spawned=NS traced=NS first=NS warmMedianNs=NS} (absolute
  * nanoTime values but the last).
  */
 public final class StartupRun {
@@ -64,16 +64,20 @@ public final class StartupRun {
             Arrays.sort(warmNs);
             long warmMedian = warm == 0 ? -1 : warmNs[warm / 2];
             System.out.println("RESULT main=" + main + " machine=" + machineMade + " core=" + coreMade + " ready=" + ready
-                    + " spawnCalled=" + first[0] + " first=" + first[1]
+                    + " spawnCalled=" + first[0] + " spawned=" + first[2] + " traced=" + first[3] + " first=" + first[1]
                     + " warmMedianNs=" + warmMedian);
         }
     }
 
-    /** Spawns, traces and runs the program once: {spawn called, first syscall entry reported} in nanoTime. */
+    /**
+     * Spawns, traces and runs the program once: {spawn called, first syscall entry reported, spawn
+     * returned (the program held at its start), engines attached and the program let go} in nanoTime.
+     */
     private static long[] traceOnce(LinuxMachine machine, UtraceFacade recorder, PassiveTracerImpl passive,
             String program, List<String> args) throws InterruptedException {
         long spawnCalled = System.nanoTime();
         int pid = machine.spawn(SpawnRequest.of(program, args).withStopped(true));
+        long spawned = System.nanoTime();
         java.util.concurrent.atomic.AtomicLong firstReport = new java.util.concurrent.atomic.AtomicLong();
         Task task = machine.findTask(pid);
         AttachResult r = recorder.attach(task, AttachFlags.CREATE, new EngineOps() {
@@ -87,10 +91,11 @@ public final class StartupRun {
         recorder.setEvents(task, r.engine(), Event.mask(Event.SYSCALL_ENTRY));
         passive.trace(pid, Set.of(Kind.SYSCALLS), false);
         machine.kill(pid, Signals.SIGCONT);
+        long traced = System.nanoTime();
         WaitStatus st = machine.waitExit(pid, Duration.ofSeconds(30)).orElseThrow();
         if (!st.equals(WaitStatus.exited(0)) || firstReport.get() == 0) {
             throw new IllegalStateException(program + " " + st + ", first syscall reported: " + (firstReport.get() != 0));
         }
-        return new long[] {spawnCalled, firstReport.get()};
+        return new long[] {spawnCalled, firstReport.get(), spawned, traced};
     }
 }

@@ -23,6 +23,7 @@ import dev.utrace.api.task.TaskState;
 import dev.utrace.linux.internal.sys.Errno;
 import dev.utrace.linux.internal.sys.Libc;
 import dev.utrace.linux.internal.sys.LinuxException;
+import dev.utrace.linux.internal.sys.Prelink;
 import dev.utrace.linux.internal.sys.ProcessMemory;
 import dev.utrace.linux.internal.trace.Output;
 import dev.utrace.linux.internal.trace.SpawnSpec;
@@ -82,6 +83,10 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     static final String PID = "dev.utrace.linux.LinuxMachine";
     /** {@link SigAction#handler} of a signal the thread catches: /proc says that it does, not where. */
     public static final long UNKNOWN_HANDLER = -1;
+    static {
+        Prelink.begin(); // first: the native calls link while the rest of the machine is made
+    }
+
     private static final System.Logger LOG = System.getLogger(LinuxMachine.class.getName());
     private static final long REQUEST_SECONDS = 30;
     /**

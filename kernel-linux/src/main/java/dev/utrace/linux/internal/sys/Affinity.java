@@ -1,11 +1,8 @@
 package dev.utrace.linux.internal.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -21,8 +18,7 @@ public final class Affinity {
     private Affinity() {}
 
     private static final class Handle {
-        static final MethodHandle SET = Libc.downcall("sched_setaffinity",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Libc.ERRNO);
+        static final MethodHandle SET = Libc.function("sched_setaffinity");
     }
 
     /** Pins the calling thread to {@code cpu}. */
@@ -32,7 +28,7 @@ public final class Affinity {
             MemorySegment cs = Libc.newCallState(arena);
             MemorySegment set = arena.allocate(CPU_SET_SIZE, 8);
             set.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
-            if ((int) Handle.SET.invokeExact(cs, 0, CPU_SET_SIZE, set) != 0) {
+            if ((int) (long) Handle.SET.invokeExact(cs, 0L, CPU_SET_SIZE, Libc.address(set), 0L, 0L, 0L) != 0) {
                 throw new LinuxException("sched_setaffinity to CPU " + cpu, Libc.errno(cs),
                         "choose a CPU this process may run on (see nproc, taskset -p " + ProcessHandle.current().pid() + ")");
             }

@@ -1,13 +1,9 @@
 package dev.utrace.linux.internal.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -25,17 +21,13 @@ public final class Fd {
     private Fd() {}
 
     private static final class Handle {
-        private static final FunctionDescriptor RW = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-        private static final FunctionDescriptor PRW = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
-        static final MethodHandle PIPE2 = Libc.downcall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Libc.ERRNO);
-        static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), Libc.ERRNO);
-        static final MethodHandle READ = Libc.downcall("read", RW, Libc.ERRNO);
-        static final MethodHandle PREAD = Libc.downcall("pread64", PRW, Libc.ERRNO);
-        static final MethodHandle PWRITE = Libc.downcall("pwrite64", PRW, Libc.ERRNO);
-        static final MethodHandle POLL = Libc.downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), Libc.ERRNO);
-        // open is variadic after the flags (the mode).
-        static final MethodHandle OPEN = Libc.downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                Linker.Option.firstVariadicArg(2), Libc.ERRNO);
+        static final MethodHandle PIPE2 = Libc.function("pipe2");
+        static final MethodHandle CLOSE = Libc.function("close");
+        static final MethodHandle READ = Libc.function("read");
+        static final MethodHandle PREAD = Libc.function("pread64");
+        static final MethodHandle PWRITE = Libc.function("pwrite64");
+        static final MethodHandle POLL = Libc.function("poll");
+        static final MethodHandle OPEN = Libc.function("open");
     }
 
     /** A close-on-exec pipe: {@code {readEnd, writeEnd}}. */
@@ -43,7 +35,7 @@ public final class Fd {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(arena);
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            if ((int) Handle.PIPE2.invokeExact(cs, fds, O_CLOEXEC) != 0) {
+            if ((int) (long) Handle.PIPE2.invokeExact(cs, Libc.address(fds), (long) O_CLOEXEC, 0L, 0L, 0L, 0L) != 0) {
                 throw new LinuxException("pipe2", Libc.errno(cs), "this JVM may have run out of file descriptors");
             }
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
@@ -56,7 +48,7 @@ public final class Fd {
     public static void close(int fd) {
         if (fd < 0) return;
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) Handle.CLOSE.invokeExact(Libc.newCallState(arena), fd);
+            long ignored = (long) Handle.CLOSE.invokeExact(Libc.newCallState(arena), (long) fd, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -65,7 +57,7 @@ public final class Fd {
     /** Raw {@code open}: the descriptor, or -1 with errno in {@code callState}. */
     public static int open(MemorySegment callState, MemorySegment path, int flags) {
         try {
-            return (int) Handle.OPEN.invokeExact(callState, path, flags, 0);
+            return (int) (long) Handle.OPEN.invokeExact(callState, Libc.address(path), (long) flags, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -74,7 +66,7 @@ public final class Fd {
     /** Raw {@code read}: bytes read, 0 at end of file, or -1 with errno. */
     public static long read(MemorySegment callState, int fd, MemorySegment buffer, long count) {
         try {
-            return (long) Handle.READ.invokeExact(callState, fd, buffer, count);
+            return (long) Handle.READ.invokeExact(callState, (long) fd, Libc.address(buffer), count, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -83,7 +75,7 @@ public final class Fd {
     /** Raw {@code pread}: bytes read, or -1 with errno. */
     public static long pread(MemorySegment callState, int fd, MemorySegment buffer, long count, long offset) {
         try {
-            return (long) Handle.PREAD.invokeExact(callState, fd, buffer, count, offset);
+            return (long) Handle.PREAD.invokeExact(callState, (long) fd, Libc.address(buffer), count, offset, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -92,7 +84,7 @@ public final class Fd {
     /** Raw {@code pwrite}: bytes written, or -1 with errno. */
     public static long pwrite(MemorySegment callState, int fd, MemorySegment buffer, long count, long offset) {
         try {
-            return (long) Handle.PWRITE.invokeExact(callState, fd, buffer, count, offset);
+            return (long) Handle.PWRITE.invokeExact(callState, (long) fd, Libc.address(buffer), count, offset, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -101,7 +93,7 @@ public final class Fd {
     /** Raw {@code poll} over {@code count} {@code struct pollfd}s: the number ready, or -1 with errno. */
     public static int poll(MemorySegment callState, MemorySegment pollfds, long count, int timeoutMillis) {
         try {
-            return (int) Handle.POLL.invokeExact(callState, pollfds, count, timeoutMillis);
+            return (int) (long) Handle.POLL.invokeExact(callState, Libc.address(pollfds), count, (long) timeoutMillis, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

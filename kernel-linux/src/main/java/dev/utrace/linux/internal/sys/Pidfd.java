@@ -1,9 +1,5 @@
 package dev.utrace.linux.internal.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -20,16 +16,14 @@ public final class Pidfd {
     private Pidfd() {}
 
     private static final class Handle {
-        static final MethodHandle OPEN = Libc.downcall("pidfd_open",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), Libc.ERRNO);
-        static final MethodHandle WAITID = Libc.downcall("waitid",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), Libc.ERRNO);
+        static final MethodHandle OPEN = Libc.function("pidfd_open");
+        static final MethodHandle WAITID = Libc.function("waitid");
     }
 
     /** Raw {@code pidfd_open(pid, 0)}: the descriptor, or -1 with errno. */
     public static int open(MemorySegment callState, int pid) {
         try {
-            return (int) Handle.OPEN.invokeExact(callState, pid, 0);
+            return (int) (long) Handle.OPEN.invokeExact(callState, (long) pid, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -38,7 +32,8 @@ public final class Pidfd {
     /** Raw {@code waitid(P_PIDFD, pidfd, info, options)}: 0, or -1 with errno. */
     public static int waitid(MemorySegment callState, int pidfd, MemorySegment siginfo, int options) {
         try {
-            return (int) Handle.WAITID.invokeExact(callState, P_PIDFD, pidfd, siginfo, options);
+            return (int) (long) Handle.WAITID.invokeExact(callState, (long) P_PIDFD, (long) pidfd, Libc.address(siginfo), (long) options,
+                    0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

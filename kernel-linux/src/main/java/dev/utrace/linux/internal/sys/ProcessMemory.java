@@ -1,11 +1,9 @@
 package dev.utrace.linux.internal.sys;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -25,10 +23,8 @@ public final class ProcessMemory {
     private final MemorySegment remote;
 
     private static final class Handle {
-        private static final FunctionDescriptor VM = FunctionDescriptor.of(JAVA_LONG,
-                JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG);
-        static final MethodHandle READV = Libc.downcall("process_vm_readv", VM, Libc.ERRNO);
-        static final MethodHandle WRITEV = Libc.downcall("process_vm_writev", VM, Libc.ERRNO);
+        static final MethodHandle READV = Libc.function("process_vm_readv");
+        static final MethodHandle WRITEV = Libc.function("process_vm_writev");
     }
 
     /** Scratch memory comes from {@code arena}, which must outlive this object and be usable by its thread. */
@@ -107,7 +103,7 @@ public final class ProcessMemory {
         remote.set(JAVA_LONG, 0, address);
         remote.set(JAVA_LONG, 8, length);
         try {
-            return (long) call.invokeExact(callState, tid, local, 1L, remote, 1L, 0L);
+            return (long) call.invokeExact(callState, (long) tid, Libc.address(local), 1L, Libc.address(remote), 1L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

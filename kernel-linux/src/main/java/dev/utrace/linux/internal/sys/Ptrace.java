@@ -1,10 +1,5 @@
 package dev.utrace.linux.internal.sys;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -57,10 +52,7 @@ public final class Ptrace {
     private Ptrace() {}
 
     private static final class Handle {
-        // glibc's ptrace is variadic after the request.
-        static final MethodHandle PTRACE = Libc.downcall("ptrace",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
-                Linker.Option.firstVariadicArg(1), Libc.ERRNO);
+        static final MethodHandle PTRACE = Libc.function("ptrace");
     }
 
     /**
@@ -70,7 +62,7 @@ public final class Ptrace {
      */
     public static long call(MemorySegment callState, int request, int tid, long addr, long data) {
         try {
-            return (long) Handle.PTRACE.invokeExact(callState, request, tid, addr, data);
+            return (long) Handle.PTRACE.invokeExact(callState, (long) request, (long) tid, addr, data, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

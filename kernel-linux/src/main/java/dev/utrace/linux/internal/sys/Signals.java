@@ -1,9 +1,6 @@
 package dev.utrace.linux.internal.sys;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -42,10 +39,8 @@ public final class Signals {
     private Signals() {}
 
     private static final class Handle {
-        static final MethodHandle KILL = Libc.downcall("kill",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), Libc.ERRNO);
-        static final MethodHandle TGKILL = Libc.downcall("tgkill",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Libc.ERRNO);
+        static final MethodHandle KILL = Libc.function("kill");
+        static final MethodHandle TGKILL = Libc.function("tgkill");
     }
 
     /** {@code "SIGKILL"}, {@code "SIGRT3"} (kernel number 35), {@code "signal 99"}. */
@@ -63,7 +58,7 @@ public final class Signals {
     /** Raw {@code kill}: 0, or -1 with errno in {@code callState}. */
     public static int kill(MemorySegment callState, int pid, int signal) {
         try {
-            return (int) Handle.KILL.invokeExact(callState, pid, signal);
+            return (int) (long) Handle.KILL.invokeExact(callState, (long) pid, (long) signal, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -72,7 +67,7 @@ public final class Signals {
     /** Raw {@code tgkill}: 0, or -1 with errno in {@code callState}. */
     public static int tgkill(MemorySegment callState, int tgid, int tid, int signal) {
         try {
-            return (int) Handle.TGKILL.invokeExact(callState, tgid, tid, signal);
+            return (int) (long) Handle.TGKILL.invokeExact(callState, (long) tgid, (long) tid, (long) signal, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

@@ -2,10 +2,8 @@ package dev.utrace.linux.internal.sys;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
@@ -45,27 +43,20 @@ public final class Spawn {
 
     @SuppressWarnings("restricted") // environ is a char ** of the C library: its size is ours to state
     private static final class Handle {
-        private static final FunctionDescriptor PTR_TO_INT = FunctionDescriptor.of(JAVA_INT, ADDRESS);
-        private static final FunctionDescriptor PTR_PTR_TO_INT = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
-        static final MethodHandle SPAWN = Libc.downcall("posix_spawn",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-        static final MethodHandle ATTR_INIT = Libc.downcall("posix_spawnattr_init", PTR_TO_INT);
-        static final MethodHandle ATTR_DESTROY = Libc.downcall("posix_spawnattr_destroy", PTR_TO_INT);
-        static final MethodHandle ATTR_SETFLAGS = Libc.downcall("posix_spawnattr_setflags",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
-        static final MethodHandle ATTR_SETSIGMASK = Libc.downcall("posix_spawnattr_setsigmask", PTR_PTR_TO_INT);
-        static final MethodHandle ATTR_SETSIGDEFAULT = Libc.downcall("posix_spawnattr_setsigdefault", PTR_PTR_TO_INT);
-        static final MethodHandle SIGEMPTYSET = Libc.downcall("sigemptyset", PTR_TO_INT);
-        static final MethodHandle SIGFILLSET = Libc.downcall("sigfillset", PTR_TO_INT);
-        static final MethodHandle FA_INIT = Libc.downcall("posix_spawn_file_actions_init", PTR_TO_INT);
-        static final MethodHandle FA_DESTROY = Libc.downcall("posix_spawn_file_actions_destroy", PTR_TO_INT);
-        static final MethodHandle FA_DUP2 = Libc.downcall("posix_spawn_file_actions_adddup2",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-        static final MethodHandle FA_OPEN = Libc.downcall("posix_spawn_file_actions_addopen",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-        static final MethodHandle FA_CHDIR = Libc.downcall("posix_spawn_file_actions_addchdir_np", PTR_PTR_TO_INT);
-        static final MethodHandle FA_CLOSEFROM = Libc.downcall("posix_spawn_file_actions_addclosefrom_np",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SPAWN = Libc.function("posix_spawn");
+        static final MethodHandle ATTR_INIT = Libc.function("posix_spawnattr_init");
+        static final MethodHandle ATTR_DESTROY = Libc.function("posix_spawnattr_destroy");
+        static final MethodHandle ATTR_SETFLAGS = Libc.function("posix_spawnattr_setflags");
+        static final MethodHandle ATTR_SETSIGMASK = Libc.function("posix_spawnattr_setsigmask");
+        static final MethodHandle ATTR_SETSIGDEFAULT = Libc.function("posix_spawnattr_setsigdefault");
+        static final MethodHandle SIGEMPTYSET = Libc.function("sigemptyset");
+        static final MethodHandle SIGFILLSET = Libc.function("sigfillset");
+        static final MethodHandle FA_INIT = Libc.function("posix_spawn_file_actions_init");
+        static final MethodHandle FA_DESTROY = Libc.function("posix_spawn_file_actions_destroy");
+        static final MethodHandle FA_DUP2 = Libc.function("posix_spawn_file_actions_adddup2");
+        static final MethodHandle FA_OPEN = Libc.function("posix_spawn_file_actions_addopen");
+        static final MethodHandle FA_CHDIR = Libc.function("posix_spawn_file_actions_addchdir_np");
+        static final MethodHandle FA_CLOSEFROM = Libc.function("posix_spawn_file_actions_addclosefrom_np");
         static final MemorySegment ENVIRON = Libc.LINKER.defaultLookup().find("environ").orElseThrow()
                 .reinterpret(ADDRESS.byteSize());
     }
@@ -79,24 +70,25 @@ public final class Spawn {
      */
     public static int spawn(Request request) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
-            MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 8);
-            check("posix_spawnattr_init", (int) Handle.ATTR_INIT.invokeExact(attr));
-            check("posix_spawn_file_actions_init", (int) Handle.FA_INIT.invokeExact(actions));
+            MemorySegment cs = Libc.newCallState(arena); // these functions return their error, errno is not theirs
+            long attr = arena.allocate(ATTR_SIZE, 8).address();
+            long actions = arena.allocate(FILE_ACTIONS_SIZE, 8).address();
+            check("posix_spawnattr_init", call(Handle.ATTR_INIT, cs, attr, 0, 0, 0, 0, 0));
+            check("posix_spawn_file_actions_init", call(Handle.FA_INIT, cs, actions, 0, 0, 0, 0, 0));
             try {
-                MemorySegment none = arena.allocate(SIGSET_SIZE, 8);
-                MemorySegment all = arena.allocate(SIGSET_SIZE, 8);
-                check("sigemptyset", (int) Handle.SIGEMPTYSET.invokeExact(none));
-                check("sigfillset", (int) Handle.SIGFILLSET.invokeExact(all));
-                check("posix_spawnattr_setsigmask", (int) Handle.ATTR_SETSIGMASK.invokeExact(attr, none));
-                check("posix_spawnattr_setsigdefault", (int) Handle.ATTR_SETSIGDEFAULT.invokeExact(attr, all));
-                check("posix_spawnattr_setflags", (int) Handle.ATTR_SETFLAGS.invokeExact(attr,
-                        (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)));
-                addFileActions(arena, actions, request);
+                long none = arena.allocate(SIGSET_SIZE, 8).address();
+                long all = arena.allocate(SIGSET_SIZE, 8).address();
+                check("sigemptyset", call(Handle.SIGEMPTYSET, cs, none, 0, 0, 0, 0, 0));
+                check("sigfillset", call(Handle.SIGFILLSET, cs, all, 0, 0, 0, 0, 0));
+                check("posix_spawnattr_setsigmask", call(Handle.ATTR_SETSIGMASK, cs, attr, none, 0, 0, 0, 0));
+                check("posix_spawnattr_setsigdefault", call(Handle.ATTR_SETSIGDEFAULT, cs, attr, all, 0, 0, 0, 0));
+                check("posix_spawnattr_setflags", call(Handle.ATTR_SETFLAGS, cs, attr,
+                        POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF, 0, 0, 0, 0));
+                addFileActions(arena, cs, actions, request);
                 MemorySegment pid = arena.allocate(JAVA_INT);
                 MemorySegment envp = request.env() == null ? Handle.ENVIRON.get(ADDRESS, 0) : strings(arena, request.env());
-                int err = (int) Handle.SPAWN.invokeExact(pid, arena.allocateFrom(request.path()), actions, attr,
-                        strings(arena, request.argv()), envp);
+                int err = call(Handle.SPAWN, cs, pid.address(), arena.allocateFrom(request.path()).address(), actions, attr,
+                        strings(arena, request.argv()).address(), envp.address());
                 if (err != 0) {
                     throw new LinuxException("posix_spawn of " + request.path()
                             + (request.cwd() == null ? "" : " in " + request.cwd()), err,
@@ -105,29 +97,35 @@ public final class Spawn {
                 }
                 return pid.get(JAVA_INT, 0);
             } finally {
-                int ignored = (int) Handle.FA_DESTROY.invokeExact(actions);
-                ignored = (int) Handle.ATTR_DESTROY.invokeExact(attr);
+                call(Handle.FA_DESTROY, cs, actions, 0, 0, 0, 0, 0);
+                call(Handle.ATTR_DESTROY, cs, attr, 0, 0, 0, 0, 0);
             }
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
     }
 
-    private static void addFileActions(Arena arena, MemorySegment actions, Request request) throws Throwable {
-        check("posix_spawn_file_actions_addopen", (int) Handle.FA_OPEN.invokeExact(actions, 0,
-                arena.allocateFrom("/dev/null"), O_RDONLY, 0));
+    private static void addFileActions(Arena arena, MemorySegment cs, long actions, Request request) throws Throwable {
+        check("posix_spawn_file_actions_addopen", call(Handle.FA_OPEN, cs, actions, 0,
+                arena.allocateFrom("/dev/null").address(), O_RDONLY, 0, 0));
         if (request.stdoutFd() >= 0) {
-            check("posix_spawn_file_actions_adddup2", (int) Handle.FA_DUP2.invokeExact(actions, request.stdoutFd(), 1));
+            check("posix_spawn_file_actions_adddup2", call(Handle.FA_DUP2, cs, actions, request.stdoutFd(), 1, 0, 0, 0));
         }
         if (request.stderrFd() >= 0) {
-            check("posix_spawn_file_actions_adddup2", (int) Handle.FA_DUP2.invokeExact(actions, request.stderrFd(), 2));
+            check("posix_spawn_file_actions_adddup2", call(Handle.FA_DUP2, cs, actions, request.stderrFd(), 2, 0, 0, 0));
         }
         if (request.cwd() != null) {
-            check("posix_spawn_file_actions_addchdir_np", (int) Handle.FA_CHDIR.invokeExact(actions,
-                    arena.allocateFrom(request.cwd())));
+            check("posix_spawn_file_actions_addchdir_np", call(Handle.FA_CHDIR, cs, actions,
+                    arena.allocateFrom(request.cwd()).address(), 0, 0, 0, 0));
         }
         // The JVM's descriptors (jars, sockets, our pipes' other ends) must not leak into the child.
-        check("posix_spawn_file_actions_addclosefrom_np", (int) Handle.FA_CLOSEFROM.invokeExact(actions, 3));
+        check("posix_spawn_file_actions_addclosefrom_np", call(Handle.FA_CLOSEFROM, cs, actions, 3, 0, 0, 0, 0));
+    }
+
+    /** One of the functions above, which return an {@code int}: 0, or an error number. */
+    private static int call(MethodHandle function, MemorySegment cs, long a0, long a1, long a2, long a3, long a4, long a5)
+            throws Throwable {
+        return (int) (long) function.invokeExact(cs, a0, a1, a2, a3, a4, a5);
     }
 
     /** This process's environment, in its order ({@code environ}, which {@code System.getenv()} turns into an unordered map). */

@@ -1,9 +1,5 @@
 package dev.utrace.linux.internal.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -25,14 +21,13 @@ public final class Wait {
     private Wait() {}
 
     private static final class Handle {
-        static final MethodHandle WAITPID = Libc.downcall("waitpid",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), Libc.ERRNO);
+        static final MethodHandle WAITPID = Libc.function("waitpid");
     }
 
     /** Returns the tid whose status was stored in {@code status} (an int), 0 (WNOHANG), or -1 with errno. */
     public static int waitpid(MemorySegment callState, int pid, MemorySegment status, int options) {
         try {
-            return (int) Handle.WAITPID.invokeExact(callState, pid, status, options);
+            return (int) (long) Handle.WAITPID.invokeExact(callState, (long) pid, Libc.address(status), (long) options, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
