@@ -192,8 +192,19 @@ final class Family {
         if (i.value() == null) return i.result();
         long v = i.value();
         if (ADDRESSES.contains(i.name())) return "ADDR";
+        if (v > 0 && waitsForAnyChild(i)) {
+            // Which of several children ending at about the same time is reaped first is the
+            // scheduler's choice (sh -c 'echo hi | cat': strace's run and ours may differ).
+            return names.containsKey((int) v) ? "a child" : "a tid outside the family";
+        }
         if (PIDS.contains(i.name()) && v > 0) return names.getOrDefault((int) v, "a tid outside the family");
         if (!outputsAgree && i.name().equals("write") && (i.fd() == 1 || i.fd() == 2)) return "OUTPUT";
         return Long.toString(v);
+    }
+
+    /** A wait4 or waitid for any child (pid -1, P_ALL), as both tracers print it. */
+    private static boolean waitsForAnyChild(Item i) {
+        String l = i.line();
+        return i.what() == What.SYSCALL && (l.contains("wait4(-1,") || l.contains("waitid(P_ALL,"));
     }
 }

@@ -200,14 +200,31 @@ class Seccomp_FilterTest extends TracerTestBase {
         assertFalse(s.exit().isDone(), "close returned while it runs");
         assertEquals(End.DETACHED, recorder.of(s.pid()).getLast().end());
         dev.utrace.linux.internal.sys.Signals.send(s.pid(), dev.utrace.linux.internal.sys.Signals.SIGSTOP);
-        await(() -> { ProcFs.Status st = ProcFs.status(s.pid()); return st != null && (st.state() == 't' || st.state() == 'T'); },
-                "stopped by SIGSTOP");
-        String atStop = s.output().stdout();
-        Thread.sleep(50);
-        assertEquals(atStop, s.output().stdout(), "stopped: it writes nothing");
+        // State t is also a seccomp stop the tracer answers at once; stopped means t or T and not a
+        // line written over four of its loops (50 ms each). Were SIGSTOP not honoured, it would
+        // write on, and this times out.
+        await(() -> stoppedFor(s, 200), "stopped by SIGSTOP, writing nothing");
         dev.utrace.linux.internal.sys.Signals.send(s.pid(), dev.utrace.linux.internal.sys.Signals.SIGCONT);
         assertEquals(Wait.exitedStatus(0), exit(s));
         assertEquals(expected(60, "closed\n"), stdout(s));
+    }
+
+    /** Whether {@code s} is stopped and writes nothing for {@code millis}. */
+    private static boolean stoppedFor(Spawned s, long millis) {
+        String before = s.output().stdout();
+        if (!stopped(s.pid())) return false;
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return stopped(s.pid()) && before.equals(s.output().stdout());
+    }
+
+    private static boolean stopped(int pid) {
+        ProcFs.Status st = ProcFs.status(pid);
+        return st != null && (st.state() == 't' || st.state() == 'T');
     }
 
     private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
