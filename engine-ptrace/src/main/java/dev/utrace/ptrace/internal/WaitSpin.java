@@ -8,8 +8,8 @@ package dev.utrace.ptrace.internal;
  * vCPU through the hypervisor: 10 to 35 us), and the tracer, which itself spins briefly for the
  * answer before it blocks (kernel-linux), then waits in vain.
  *
- * <p>Adaptive: spins are counted in windows of {@link #WINDOW}; once more than half of a window
- * ran out, waits park at once for the next {@link #MIN_PAUSE} waits, twice that after each such
+ * <p>Adaptive: spins are counted in windows of {@link #WINDOW}; once more than three quarters of a
+ * window ran out, waits park at once for the next {@link #MIN_PAUSE} waits, twice that after each such
  * window in a row, up to {@link #MAX_PAUSE}, then a window spins again. So a tracee that seldom
  * stops (a program computing, a debugger at its prompt) or a machine too loaded for the tracee
  * to run meanwhile costs little spinning. The machine's side counts per hand-off by the same
@@ -18,13 +18,19 @@ package dev.utrace.ptrace.internal;
  * one session may race on them harmlessly.
  */
 final class WaitSpin {
-    /** The longest spin: a few stops' worth. */
-    static final long MAX_NANOS = 100_000;
+    /**
+     * The longest spin. The next stop comes 10 to 40 us after a restart (the machine's tracer
+     * thread may be blocked and need its doorbell); measured on the shared 2-vCPU machine, 100 us
+     * let the spin run out in bursts, 200 us seldom.
+     */
+    static final long MAX_NANOS = 200_000;
     /** Spins counted together: the policy is decided again after each window. */
     static final int WINDOW = 64;
-    /** Hand-offs without spinning after a window that mostly ran out; doubled at each such window in a row. */
+    /** A window is in vain once more than this many of its spins ran out. */
+    static final int IN_VAIN = WINDOW * 3 / 4;
+    /** Hand-offs without spinning after a window in vain; doubled at each such window in a row. */
     static final int MIN_PAUSE = 64;
-    static final int MAX_PAUSE = 4096;
+    static final int MAX_PAUSE = 256;
 
     private final long budgetNanos;
     private int inWindow;
@@ -68,8 +74,8 @@ final class WaitSpin {
         inWindow++;
         if (ok) answeredInWindow++;
         int failed = inWindow - answeredInWindow;
-        if (failed > WINDOW / 2) {
-            // Mostly in vain: stop spinning for a while, longer each time in a row.
+        if (failed > IN_VAIN) {
+            // In vain: stop spinning for a while, longer each time in a row.
             pause = nextPause;
             nextPause = Math.min(MAX_PAUSE, nextPause * 2);
         } else if (inWindow < WINDOW) {

@@ -24,19 +24,19 @@ class WaitSpin_PolicyTest {
         WaitSpin spin = new WaitSpin(2, WaitSpin.MAX_NANOS);
         for (int i = 0; i < 10 * WaitSpin.WINDOW; i++) {
             assertEquals(WaitSpin.MAX_NANOS, spin.budget());
-            if (i % 3 == 0) spin.timedOut(); // a third in vain: still worth it
+            if (i % 2 == 0) spin.timedOut(); // half in vain: still worth it
             else spin.answered(1_000);
         }
         assertTrue(spin.spinning());
     }
 
     @Test
-    @DisplayName("a window mostly in vain pauses the spinning, twice as long after each such window in a row, up to a bound; a good window ends the back-off")
+    @DisplayName("a window in vain (three quarters of its spins ran out) pauses the spinning, twice as long after each such window in a row, up to a bound; a good window ends the back-off")
     void backsOff() {
         WaitSpin spin = new WaitSpin(2, WaitSpin.MAX_NANOS);
         int expectedPause = WaitSpin.MIN_PAUSE;
         for (int round = 0; round < 10; round++) {
-            for (int i = 0; i <= WaitSpin.WINDOW / 2; i++) {
+            for (int i = 0; i <= WaitSpin.IN_VAIN; i++) {
                 assertEquals(WaitSpin.MAX_NANOS, spin.budget(), "spinning, round " + round + ", spin " + i);
                 spin.timedOut();
             }
@@ -48,7 +48,7 @@ class WaitSpin_PolicyTest {
             assertEquals(WaitSpin.MAX_NANOS, spin.budget());
             spin.answered(1_000);
         }
-        for (int i = 0; i <= WaitSpin.WINDOW / 2; i++) {
+        for (int i = 0; i <= WaitSpin.IN_VAIN; i++) {
             spin.budget();
             spin.timedOut();
         }

@@ -8,8 +8,8 @@ package dev.utrace.linux.internal.trace;
  * through the hypervisor: 10 to 35 us against the few microseconds a client that is itself
  * awake takes to answer (linux-backend.md section 3.3).
  *
- * <p>Adaptive: spins are counted in windows of {@link #WINDOW}; once more than half of a window
- * ran out, it spins no more for {@link #MIN_PAUSE} hand-offs, twice that after each such window
+ * <p>Adaptive: spins are counted in windows of {@link #WINDOW}; once more than three quarters of a
+ * window ran out, it spins no more for {@link #MIN_PAUSE} hand-offs, twice that after each such window
  * in a row, up to {@link #MAX_PAUSE}, then tries a window again. So a client that is slow to
  * answer (a debugger at its prompt) or a machine so loaded that the client is not running costs
  * little spinning, and a client that answers at once costs no wake-up. The other side of the
@@ -18,13 +18,18 @@ package dev.utrace.linux.internal.trace;
  * with one CPU: the client could not run meanwhile. Tracer thread only.
  */
 final class HandOffSpin {
-    /** The longest spin: a few ptrace round trips (about 6 us each). */
-    static final long MAX_NANOS = 50_000;
+    /**
+     * The longest spin. A client awake answers in 5 to 10 us; measured on the shared 2-vCPU
+     * machine, 50 us let the spin run out in bursts (the client preempted), 100 us seldom.
+     */
+    static final long MAX_NANOS = 100_000;
     /** Spins counted together: the policy is decided again after each window. */
     static final int WINDOW = 64;
-    /** Hand-offs without spinning after a window that mostly ran out; doubled at each such window in a row. */
+    /** A window is in vain once more than this many of its spins ran out. */
+    static final int IN_VAIN = WINDOW * 3 / 4;
+    /** Hand-offs without spinning after a window in vain; doubled at each such window in a row. */
     static final int MIN_PAUSE = 64;
-    static final int MAX_PAUSE = 4096;
+    static final int MAX_PAUSE = 256;
 
     private final long budgetNanos;
     private int inWindow;
@@ -68,8 +73,8 @@ final class HandOffSpin {
         inWindow++;
         if (ok) answeredInWindow++;
         int failed = inWindow - answeredInWindow;
-        if (failed > WINDOW / 2) {
-            // Mostly in vain: stop spinning for a while, longer each time in a row.
+        if (failed > IN_VAIN) {
+            // In vain: stop spinning for a while, longer each time in a row.
             pause = nextPause;
             nextPause = Math.min(MAX_PAUSE, nextPause * 2);
         } else if (inWindow < WINDOW) {
