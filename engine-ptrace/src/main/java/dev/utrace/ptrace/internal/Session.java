@@ -366,6 +366,8 @@ final class Session implements PtraceSession {
      * and nothing can before an await (a change is signalled under the lock).
      */
     private boolean spunForChange() {
+        // An interrupted wait goes to its await at once, which throws as before.
+        if (Thread.currentThread().isInterrupted()) return false;
         long budget = waitSpin.budget();
         if (budget == 0) return false;
         long seen = changes;
