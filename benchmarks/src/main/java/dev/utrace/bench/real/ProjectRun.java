@@ -187,6 +187,7 @@ public final class ProjectRun {
             }
             long sessionStops = -1;
             if (driver != null) {
+                driver.ending = true;
                 driver.awaitEnd(Duration.ofSeconds(30));
                 sessionStops = driver.stops.get();
             }
@@ -207,6 +208,8 @@ public final class ProjectRun {
         private final PtraceSession session;
         private final Thread thread;
         private volatile Throwable failure;
+        /** Set once the program has exited: the session's engine is unloaded then, and its thread ends. */
+        volatile boolean ending;
 
         SessionDriver(PtraceSession session) {
             this.session = session;
@@ -225,16 +228,35 @@ public final class ProjectRun {
                     stops.lazySet(stops.get() + 1);
                     switch (r.kind()) {
                         case SIGNAL_STOP -> session.syscall(r.pid(), r.signal());
-                        case GROUP_STOP -> session.listen(r.pid());
+                        case GROUP_STOP -> listenOrGoOn(r.pid());
                         default -> session.syscall(r.pid(), 0);
                     }
                 }
             } catch (PtraceException e) {
-                // ECHILD: no tracee left (or the engine was unloaded at the end): done
+                // ECHILD: no tracee left (or the engine was unloaded at the end): done. Anything
+                // else leaves a tracee held by the session for ever: the run fails, saying why.
+                if (!e.errno().equals("ECHILD") && !ending) {
+                    failure = e;
+                    System.err.println("the ptrace session's tracing thread failed after " + stops.get() + " stops: " + e.getMessage());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 failure = e;
+            }
+        }
+
+        /**
+         * The spawned program's group stop is ended by the harness's SIGCONT, which may come
+         * before this thread listens: the engine then refuses the listen (EIO, no group stop
+         * left), and the tracee goes on to its next syscall stop instead.
+         */
+        private void listenOrGoOn(int pid) {
+            try {
+                session.listen(pid);
+            } catch (PtraceException e) {
+                if (!e.errno().equals("EIO")) throw e;
+                session.syscall(pid, 0);
             }
         }
 

@@ -53,6 +53,13 @@ final class Session implements PtraceSession {
     private final String name;
     private final List<PtraceContext> tracees = new ArrayList<>();
     private boolean closed;
+    /**
+     * How many times {@link #changed} was signalled; written under {@link #lock}, read without it
+     * by a {@link #wait} that spins for a change before it awaits one.
+     */
+    private volatile long changes;
+    /** How long a wait spins before it parks; the thread that waits is this session's, one at a time in practice. */
+    private final WaitSpin waitSpin = new WaitSpin();
 
     Session(PtraceService service, String name) {
         this.service = service;
@@ -230,10 +237,11 @@ final class Session implements PtraceSession {
         ctx.reported = false;
         ctx.stopSeq++;
         if (!ctx.signalHeld) ctx.siginfo = null; // only a signal-delivery stop has a siginfo
-        changed.signalAll();
+        changedLocked();
     }
 
     void changedLocked() {
+        changes++;
         changed.signalAll();
     }
 
@@ -245,7 +253,7 @@ final class Session implements PtraceSession {
             ctx.stopped = false;
             ctx.signalHeld = false;
             ctx.siginfo = null;
-            changed.signalAll();
+            changedLocked();
         } finally {
             lock.unlock();
         }
@@ -267,7 +275,7 @@ final class Session implements PtraceSession {
             if (!ctx.listed) return null;
             ctx.listed = false;
             tracees.remove(ctx);
-            changed.signalAll();
+            changedLocked();
             return ctx.engine;
         } finally {
             lock.unlock();
@@ -324,7 +332,7 @@ final class Session implements PtraceSession {
                     // A delayed leader becomes reportable when its last thread is released, which
                     // may be no tracee of ours: look again now and then.
                     if (delayed) changed.await(DELAYED_LEADER_POLL_MILLIS, TimeUnit.MILLISECONDS);
-                    else changed.await();
+                    else if (!spunForChange()) changed.await();
                 }
             } finally {
                 lock.unlock();
@@ -348,6 +356,36 @@ final class Session implements PtraceSession {
             if (inForce) return Optional.of(result);
             // Killed, resumed or replaced before it stopped: what came instead is reported next.
         }
+    }
+
+    /**
+     * Before a wait parks: spins a little, the lock let go, for a change (a tracee's next stop
+     * usually comes within microseconds of its restart, and a parked thread costs the tracer's
+     * thread a wake-up and this one a context switch at every stop). Called and returns with
+     * {@link #lock} held; true if something changed meanwhile (look again), false if nothing did
+     * and nothing can before an await (a change is signalled under the lock).
+     */
+    private boolean spunForChange() {
+        // An interrupted wait goes to its await at once, which throws as before.
+        if (Thread.currentThread().isInterrupted()) return false;
+        long budget = waitSpin.budget();
+        if (budget == 0) return false;
+        long seen = changes;
+        lock.unlock();
+        try {
+            long start = System.nanoTime();
+            while (changes == seen) {
+                if (System.nanoTime() - start >= budget) {
+                    waitSpin.timedOut();
+                    break;
+                }
+                Thread.onSpinWait();
+            }
+            if (changes != seen) waitSpin.answered(System.nanoTime() - start);
+        } finally {
+            lock.lock();
+        }
+        return changes != seen; // under the lock again: a change after the spin is seen here, or signalled to the await
     }
 
     private void unreport(PtraceContext ctx, long seq) {
@@ -774,7 +812,7 @@ final class Session implements PtraceSession {
             if (closed) return;
             closed = true;
             all = new ArrayList<>(tracees);
-            changed.signalAll();
+            changedLocked();
         } finally {
             lock.unlock();
         }

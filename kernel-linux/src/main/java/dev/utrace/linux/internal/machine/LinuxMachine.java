@@ -739,19 +739,45 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         }
     }
 
-    /** The C string at {@code address} of {@code t}'s memory (at most 4 KiB), or null. */
+    /** The longest C string {@link #peekString} reads, and the page size its reads stop at. */
+    private static final int PEEK_MAX = 4096;
+    private static final long PAGE = 4096;
+
+    /**
+     * The C string at {@code address} of {@code t}'s memory (at most 4 KiB), or null. Read a page
+     * at a time, up to its NUL: one 4 KiB read from a string near the end of its mapping (a path
+     * in a small program's data, execve's arguments at the top of the stack) would cross into
+     * unmapped memory, and a short read falls back to opening /proc/TID/mem for the rest (measured
+     * at every exec of the fork+exec storm).
+     */
     String peekString(LinuxTask t, long address) {
         if (address == 0) return null;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(4096);
-            long n = new ProcessMemory(arena).read(t.tid(), address, buf);
-            byte[] b = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-            int end = 0;
-            while (end < b.length && b[end] != 0) end++;
-            return new String(b, 0, end, StandardCharsets.UTF_8);
-        } catch (LinuxException e) {
-            return null;
+            MemorySegment buf = arena.allocate(PEEK_MAX);
+            ProcessMemory memory = new ProcessMemory(arena);
+            int have = 0;
+            while (have < PEEK_MAX) {
+                long at = address + have;
+                int chunk = (int) Math.min(PEEK_MAX - have, PAGE - (at & (PAGE - 1)));
+                long n;
+                try {
+                    n = memory.read(t.tid(), at, buf.asSlice(have, chunk));
+                } catch (LinuxException e) {
+                    if (have == 0) return null;
+                    break; // the string runs into unmapped memory: what was read
+                }
+                for (int i = have; i < have + n; i++) {
+                    if (buf.get(ValueLayout.JAVA_BYTE, i) == 0) return text(buf, i);
+                }
+                have += (int) n;
+                if (n < chunk) break;
+            }
+            return text(buf, have);
         }
+    }
+
+    private static String text(MemorySegment buf, int length) {
+        return new String(buf.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
     }
 
     /** The old leader of a non-leader's exec: released whatever links it has (de_thread), on the exec'ing thread. */

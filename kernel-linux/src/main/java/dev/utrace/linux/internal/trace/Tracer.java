@@ -158,7 +158,8 @@ public final class Tracer implements AutoCloseable {
             }
             loop.commands.add(command);
         }
-        if (!loop.onThread()) loop.doorbell.ring();
+        // A tracer thread spinning for a command sees this one without a ring (TracerLoop.spinning).
+        if (!loop.onThread() && !loop.spinning) loop.doorbell.ring();
     }
 
     /**
@@ -246,6 +247,12 @@ public final class Tracer implements AutoCloseable {
     /** The kernel tid of the tracer thread (what {@code TracerPid} in /proc shows for its tracees). */
     public int tracerTid() {
         return loop.tid;
+    }
+
+    /** Spins for hand-offs' answers so far, and how many an answer ended: {spins, answered} (tracer thread; tests). */
+    long[] handOffSpins() {
+        loop.checkThread();
+        return new long[] {loop.handOffSpin.spins, loop.handOffSpin.answered};
     }
 
     public CompletableFuture<Stats> stats() {

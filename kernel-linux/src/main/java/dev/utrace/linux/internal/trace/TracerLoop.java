@@ -44,10 +44,22 @@ final class TracerLoop {
             | Ptrace.O_TRACEEXEC | Ptrace.O_TRACEVFORKDONE | Ptrace.O_TRACEEXIT | Ptrace.O_TRACESECCOMP;
     private static final int WAIT_FLAGS = Wait.WALL | Wait.WNOTHREAD | Wait.WUNTRACED;
     private static final int SYSCALL_STOP = Signals.SIGTRAP | 0x80;
+    /** While spinning for a hand-off's answer, other tracees' stops are looked for this often. */
+    private static final long SPIN_POLL_NANOS = 5_000;
     /** Stops of tids whose parent's event has not come are kept; beyond this many something is wrong. */
 
     final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     final Doorbell doorbell = new Doorbell();
+    /**
+     * True while the tracer thread spins for a command ({@link #spinForAnswer}): a submitter that
+     * sees it after queueing its command rings no doorbell. Dekker's pattern with the queue: the
+     * submitter writes the queue then reads this, the tracer writes this then reads the queue, so
+     * at least one of them sees the other's write and no command waits for a ring that never comes.
+     */
+    volatile boolean spinning;
+    final HandOffSpin handOffSpin = new HandOffSpin();
+    /** The last listener call left its tracee held: its answer will come as a command from another thread. */
+    private boolean handedOff;
     private final Thread thread;
 
     final TidMap<Tracee> tracees = new TidMap<>();
@@ -107,7 +119,14 @@ final class TracerLoop {
             drainCommands();
             if (abandon || closing && tracees.isEmpty() && spawner.isIdle()) break;
             if (closing && keptCount > 0 && tracees.size() == keptCount && spawner.isIdle()) onlyKeptLeft.complete(null);
-            int waited = Wait.waitpid(callState, -1, status, WAIT_FLAGS);
+            int waited;
+            if (handedOff) {
+                handedOff = false;
+                waited = spinForAnswer();
+                if (waited == 0) continue; // a command came (or none in time): run it, then wait
+            } else {
+                waited = Wait.waitpid(callState, -1, status, WAIT_FLAGS);
+            }
             if (waited < 0) {
                 int errno = Libc.errno(callState);
                 if (errno == Errno.EINTR) continue;
@@ -131,6 +150,41 @@ final class TracerLoop {
     void finish() {
         doorbell.retire(callState, status);
         arena.close();
+    }
+
+    /**
+     * After a hand-off, waits a little for its answer by spinning on the command queue rather
+     * than blocking in waitpid ({@link HandOffSpin} says how long, and learns from each outcome),
+     * looking for other tracees' stops now and then.
+     *
+     * @return 0 once a command is queued or the spin ran out; else what a waitpid returned (a
+     *         tid with its status, or -1 with errno)
+     */
+    private int spinForAnswer() {
+        long budget = handOffSpin.budget();
+        if (budget == 0) return 0;
+        spinning = true;
+        try {
+            long start = System.nanoTime();
+            long nextPoll = start + SPIN_POLL_NANOS;
+            while (commands.isEmpty()) {
+                long now = System.nanoTime();
+                if (now - start >= budget) {
+                    handOffSpin.timedOut();
+                    return 0;
+                }
+                if (now - nextPoll >= 0) {
+                    int w = Wait.waitpid(callState, -1, status, WAIT_FLAGS | Wait.WNOHANG);
+                    if (w != 0) return w; // another stop comes first; the answer then comes with a ring
+                    nextPoll = now + SPIN_POLL_NANOS;
+                }
+                Thread.onSpinWait();
+            }
+            handOffSpin.answered(System.nanoTime() - start);
+            return 0;
+        } finally {
+            spinning = false;
+        }
     }
 
     private void drainCommands() {
@@ -293,6 +347,7 @@ final class TracerLoop {
         if (t.detaching) {
             detacher.finish(t, stop.deliver, stop.kind == StopKind.GROUP_STOP);
         } else if (how == Resume.HOLD) {
+            handedOff = true;
             t.state = Tracee.State.HELD;
             t.heldSignal = stop.deliver;
             t.heldKind = stop.kind;

@@ -1,0 +1,67 @@
+package dev.utrace.linux.internal.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The tracer's spin for a hand-off's answer: bounded, never with one CPU, paused when it is mostly in vain. */
+class HandOffSpin_PolicyTest {
+
+    @Test
+    @DisplayName("with one CPU the tracer never spins")
+    void oneCpu() {
+        HandOffSpin spin = new HandOffSpin(1, HandOffSpin.MAX_NANOS);
+        for (int i = 0; i < 1000; i++) assertEquals(0, spin.budget());
+        assertFalse(spin.spinning());
+    }
+
+    @Test
+    @DisplayName("answered spins keep it spinning, up to its bound")
+    void answeredKeepsSpinning() {
+        HandOffSpin spin = new HandOffSpin(2, HandOffSpin.MAX_NANOS);
+        for (int i = 0; i < 10 * HandOffSpin.WINDOW; i++) {
+            assertEquals(HandOffSpin.MAX_NANOS, spin.budget());
+            if (i % 2 == 0) spin.timedOut(); // half in vain: still worth it
+            else spin.answered(1_000);
+        }
+        assertTrue(spin.spinning());
+    }
+
+    @Test
+    @DisplayName("a window in vain (three quarters of its spins ran out) pauses the spinning, twice as long after each such window in a row, up to a bound; a good window ends the back-off")
+    void backsOff() {
+        HandOffSpin spin = new HandOffSpin(2, HandOffSpin.MAX_NANOS);
+        int expectedPause = HandOffSpin.MIN_PAUSE;
+        for (int round = 0; round < 10; round++) {
+            for (int i = 0; i <= HandOffSpin.IN_VAIN; i++) {
+                assertEquals(HandOffSpin.MAX_NANOS, spin.budget(), "spinning, round " + round + ", spin " + i);
+                spin.timedOut();
+            }
+            assertEquals(expectedPause, handOffsWithoutSpin(spin), "pause after bad window " + (round + 1));
+            expectedPause = Math.min(HandOffSpin.MAX_PAUSE, expectedPause * 2);
+        }
+        assertEquals(HandOffSpin.MAX_PAUSE, expectedPause);
+        for (int i = 0; i < HandOffSpin.WINDOW; i++) {
+            assertEquals(HandOffSpin.MAX_NANOS, spin.budget());
+            spin.answered(1_000);
+        }
+        for (int i = 0; i <= HandOffSpin.IN_VAIN; i++) {
+            spin.budget();
+            spin.timedOut();
+        }
+        assertEquals(HandOffSpin.MIN_PAUSE, handOffsWithoutSpin(spin), "after a good window the back-off starts over");
+    }
+
+    /** Counts the budget() calls that answer 0 until one answers a spin again. */
+    private static int handOffsWithoutSpin(HandOffSpin spin) {
+        int n = 0;
+        while (spin.budget() == 0) {
+            n++;
+            if (n > 10 * HandOffSpin.MAX_PAUSE) throw new AssertionError("never spins again");
+        }
+        return n;
+    }
+}
