@@ -9,6 +9,7 @@ import dev.utrace.api.ResumeAction;
 import dev.utrace.api.Utrace;
 import dev.utrace.api.proc.ProcessControl;
 import dev.utrace.api.proc.TraceLink;
+import dev.utrace.api.spin.HandOffSpin;
 import dev.utrace.api.task.MemoryFault;
 import dev.utrace.api.task.Reg;
 import dev.utrace.api.task.SignalInfo;
@@ -58,8 +59,13 @@ final class Session implements PtraceSession {
      * by a {@link #wait} that spins for a change before it awaits one.
      */
     private volatile long changes;
-    /** How long a wait spins before it parks; the thread that waits is this session's, one at a time in practice. */
-    private final WaitSpin waitSpin = new WaitSpin();
+    /**
+     * How long a wait spins for a change before it parks (the thread that waits is this session's,
+     * one at a time in practice). The next stop comes 10 to 40 us after a restart (the machine's
+     * tracer thread may be blocked and need its doorbell); measured on the shared 2-vCPU machine,
+     * 100 us let the spin run out in bursts, 200 us seldom.
+     */
+    private final HandOffSpin waitSpin = HandOffSpin.upTo(200_000);
 
     Session(PtraceService service, String name) {
         this.service = service;

@@ -252,7 +252,7 @@ public final class Tracer implements AutoCloseable {
     /** Spins for hand-offs' answers so far, and how many an answer ended: {spins, answered} (tracer thread; tests). */
     long[] handOffSpins() {
         loop.checkThread();
-        return new long[] {loop.handOffSpin.spins, loop.handOffSpin.answered};
+        return new long[] {loop.handOffSpin.spins(), loop.handOffSpin.answeredSpins()};
     }
 
     public CompletableFuture<Stats> stats() {

@@ -42,7 +42,7 @@ class Tracer_HandOffSpinTest extends TracerTestBase {
                 continue;
             }
             lastStop = System.nanoTime();
-            pause(ThreadLocalRandom.current().nextLong(0, 3 * HandOffSpin.MAX_NANOS / 2));
+            pause(ThreadLocalRandom.current().nextLong(0, 3 * TracerLoop.HAND_OFF_SPIN_NANOS / 2));
             // Not waited for: the next stop (or the program's end) is what shows the command ran.
             tracer.submit(() -> t.resume(Resume.SYSCALL, 0));
             letGo++;

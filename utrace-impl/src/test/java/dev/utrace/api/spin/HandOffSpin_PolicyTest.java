@@ -1,4 +1,4 @@
-package dev.utrace.linux.internal.trace;
+package dev.utrace.api.spin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The tracer's spin for a hand-off's answer: bounded, never with one CPU, paused when it is mostly in vain. */
+/** A spin for a hand-off's answer (both sides: the machine's tracer thread, an engine's waiting thread): bounded, never with one CPU, paused when it is mostly in vain. */
 class HandOffSpin_PolicyTest {
+    private static final long BUDGET = 100_000;
 
     @Test
-    @DisplayName("with one CPU the tracer never spins")
+    @DisplayName("with one CPU it never spins")
     void oneCpu() {
-        HandOffSpin spin = new HandOffSpin(1, HandOffSpin.MAX_NANOS);
+        HandOffSpin spin = new HandOffSpin(1, BUDGET);
         for (int i = 0; i < 1000; i++) assertEquals(0, spin.budget());
         assertFalse(spin.spinning());
     }
@@ -21,23 +22,32 @@ class HandOffSpin_PolicyTest {
     @Test
     @DisplayName("answered spins keep it spinning, up to its bound")
     void answeredKeepsSpinning() {
-        HandOffSpin spin = new HandOffSpin(2, HandOffSpin.MAX_NANOS);
+        HandOffSpin spin = new HandOffSpin(2, BUDGET);
         for (int i = 0; i < 10 * HandOffSpin.WINDOW; i++) {
-            assertEquals(HandOffSpin.MAX_NANOS, spin.budget());
+            assertEquals(BUDGET, spin.budget());
             if (i % 2 == 0) spin.timedOut(); // half in vain: still worth it
             else spin.answered(1_000);
         }
         assertTrue(spin.spinning());
+        assertEquals(10 * HandOffSpin.WINDOW, spin.spins());
+        assertEquals(5 * HandOffSpin.WINDOW, spin.answeredSpins());
+    }
+
+    @Test
+    @DisplayName("a negative budget is refused, saying what to give")
+    void negativeBudget() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new HandOffSpin(2, -1));
+        assertTrue(e.getMessage().contains("give 0"), e.getMessage());
     }
 
     @Test
     @DisplayName("a window in vain (three quarters of its spins ran out) pauses the spinning, twice as long after each such window in a row, up to a bound; a good window ends the back-off")
     void backsOff() {
-        HandOffSpin spin = new HandOffSpin(2, HandOffSpin.MAX_NANOS);
+        HandOffSpin spin = new HandOffSpin(2, BUDGET);
         int expectedPause = HandOffSpin.MIN_PAUSE;
         for (int round = 0; round < 10; round++) {
             for (int i = 0; i <= HandOffSpin.IN_VAIN; i++) {
-                assertEquals(HandOffSpin.MAX_NANOS, spin.budget(), "spinning, round " + round + ", spin " + i);
+                assertEquals(BUDGET, spin.budget(), "spinning, round " + round + ", spin " + i);
                 spin.timedOut();
             }
             assertEquals(expectedPause, handOffsWithoutSpin(spin), "pause after bad window " + (round + 1));
@@ -45,7 +55,7 @@ class HandOffSpin_PolicyTest {
         }
         assertEquals(HandOffSpin.MAX_PAUSE, expectedPause);
         for (int i = 0; i < HandOffSpin.WINDOW; i++) {
-            assertEquals(HandOffSpin.MAX_NANOS, spin.budget());
+            assertEquals(BUDGET, spin.budget());
             spin.answered(1_000);
         }
         for (int i = 0; i <= HandOffSpin.IN_VAIN; i++) {
