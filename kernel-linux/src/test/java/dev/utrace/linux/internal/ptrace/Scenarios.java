@@ -130,6 +130,8 @@ final class Scenarios {
                         StopScenarios::seizeInterrupt),
                 new Scenario("seize_group_stop_listen", "a seized tracee's group stop, LISTEN, SIGCONT's re-trap, then a step",
                         StopScenarios::seizeGroupStopListen),
+                new Scenario("listen_after_continue", "LISTEN after SIGCONT ended the group stop whose trap the tracee is in: the re-trap",
+                        StopScenarios::listenAfterContinue),
                 new Scenario("single_step", "PTRACE_SINGLESTEP: one instruction, a SIGTRAP stop with TRAP_TRACE",
                         StopScenarios::singleStep),
                 new Scenario("exit_event", "TRACEEXIT: the exit event stop before teardown, the status as message",

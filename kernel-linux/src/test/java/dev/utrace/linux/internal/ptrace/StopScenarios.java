@@ -220,6 +220,30 @@ final class StopScenarios {
         s.await(p);
     }
 
+    static void listenAfterContinue(Steps s) {
+        int p = inLoop(s, "spin");
+        s.seize(p, 0);
+        s.signal(p, SIGSTOP);
+        s.await(p);
+        s.cont(p, SIGSTOP);
+        s.await(p);
+        s.sigInfo(p);
+        // SIGCONT ends the group stop while the tracee is still in its group-stop trap: LISTEN
+        // needs only that the last stop was a PTRACE_EVENT_STOP, and the tracee re-traps.
+        s.signal(p, SIGCONT);
+        s.listen(p);
+        s.await(p);
+        s.sigInfo(p);
+        s.cont(p, 0);
+        // The SIGCONT itself, after the trap: its signal-delivery stop.
+        s.await(p);
+        s.sigInfo(p);
+        s.cont(p, 0);
+        s.awaitState(p, "R");
+        s.signal(p, SIGKILL);
+        s.await(p);
+    }
+
     static void singleStep(Steps s) {
         int p = inLoop(s, "spin");
         attachStopped(s, p);
