@@ -621,13 +621,13 @@ final class Session implements PtraceSession {
         stopped(pid, (ctx, ref) -> {
             lock.lock();
             try {
-                if (!ctx.seized || (ctx.stopStatus >> 16 & 0xff) != WaitResult.EVENT_STOP) {
+                boolean eventStop = ctx.seized && (ctx.stopStatus >> 16 & 0xff) == WaitResult.EVENT_STOP;
+                boolean groupStopTrap = Signals.defaultAction(ctx.stopStatus >> 8 & 0x7f) == Signals.DefaultAction.STOP;
+                boolean inGroupStop = processes().inGroupStop(ctx.task);
+                if (!eventStop || !(inGroupStop || groupStopTrap)) {
                     throw new PtraceException("EIO", "PTRACE_LISTEN needs a seized tracee in a group stop; pid " + pid + " is not");
                 }
-                if (!processes().inGroupStop(ctx.task)) {
-                    if (Signals.defaultAction(ctx.stopStatus >> 8 & 0x7f) != Signals.DefaultAction.STOP) {
-                        throw new PtraceException("EIO", "PTRACE_LISTEN needs a seized tracee in a group stop; pid " + pid + " is not");
-                    }
+                if (!inGroupStop) {
                     // SIGCONT ended the group stop whose trap the tracee is in: Linux takes the
                     // LISTEN and the tracee re-traps at once (SIGCONT's trap, as a listening
                     // tracee's); the SIGCONT itself comes after the tracer resumes it.
