@@ -12,6 +12,7 @@ import dev.utrace.api.Examination;
 import dev.utrace.api.Outcome;
 import dev.utrace.api.ResumeAction;
 import dev.utrace.api.SyscallSet;
+import dev.utrace.api.spin.Backoff;
 import dev.utrace.api.task.Task;
 import dev.utrace.spi.Machine;
 import dev.utrace.spi.TracedTask;

@@ -1,6 +1,7 @@
 package dev.utrace.impl;
 
 import dev.utrace.api.ResumeAction;
+import dev.utrace.api.spin.Backoff;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.function.BooleanSupplier;

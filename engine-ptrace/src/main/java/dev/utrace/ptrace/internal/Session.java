@@ -9,6 +9,7 @@ import dev.utrace.api.ResumeAction;
 import dev.utrace.api.Utrace;
 import dev.utrace.api.proc.ProcessControl;
 import dev.utrace.api.proc.TraceLink;
+import dev.utrace.api.spin.Backoff;
 import dev.utrace.api.spin.HandOffSpin;
 import dev.utrace.api.task.MemoryFault;
 import dev.utrace.api.task.Reg;
@@ -409,11 +410,10 @@ final class Session implements PtraceSession {
      * (the tracee was killed, resumed by a request, or is in a newer stop).
      */
     private boolean stopInForce(PtraceContext ctx, long seq) throws InterruptedException {
-        AttachResult r = utrace().attach(ctx.task, AttachFlags.MATCH_OPS | AttachFlags.MATCH_DATA, service.ops(), ctx);
-        if (!r.ok()) return false;
-        Engine ref = r.engine();
+        Engine ref = reference(ctx);
+        if (ref == null) return false;
         try {
-            long pause = 1_000;
+            Backoff pause = new Backoff();
             while (true) {
                 lock.lockInterruptibly();
                 try {
@@ -424,9 +424,8 @@ final class Session implements PtraceSession {
                 Outcome o = utrace().control(ctx.task, ref, ResumeAction.STOP);
                 if (o == Outcome.DONE) return true;
                 if (o != Outcome.IN_PROGRESS) return false;
-                LockSupport.parkNanos(pause); // another engine's callback may still hold the pass
+                pause.pause(); // another engine's callback, or the pass that chose the stop, is still running
                 if (Thread.interrupted()) throw new InterruptedException("interrupted while waiting for pid " + ctx.task.tid() + " to stop");
-                pause = Math.min(pause * 2, 1_000_000);
             }
         } finally {
             ref.put();
@@ -487,9 +486,25 @@ final class Session implements PtraceSession {
     }
 
     private Engine lookup(PtraceContext ctx, int pid) {
-        AttachResult r = utrace().attach(ctx.task, AttachFlags.MATCH_OPS | AttachFlags.MATCH_DATA, service.ops(), ctx);
-        if (!r.ok()) throw new PtraceException("ESRCH", "pid " + pid + " is gone");
-        return r.engine();
+        Engine ref = reference(ctx);
+        if (ref == null) throw new PtraceException("ESRCH", "pid " + pid + " is gone");
+        return ref;
+    }
+
+    /**
+     * A reference of the caller's own to the tracee's engine, taken from the list's while the
+     * tracee is still listed (so under our lock), or null once it left the list. ptrace over
+     * utrace looked the engine up at every request ({@code MATCH_OPS}); the list's reference
+     * gives the same guarantee (the context outlives the request, R-REL-3) without searching
+     * the task's engines at every stop.
+     */
+    private Engine reference(PtraceContext ctx) {
+        lock.lock();
+        try {
+            return ctx.listed ? ctx.engine.get() : null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -515,9 +530,11 @@ final class Session implements PtraceSession {
     /** The tracee committed to the stop in a callback; wait until it is parked (as wait_task_inactive). */
     private void awaitParked(PtraceContext ctx, Engine ref, int pid) {
         long deadline = System.nanoTime() + PARK_WAIT_NANOS;
+        Backoff pause = new Backoff();
         while (true) {
             Outcome o = utrace().control(ctx.task, ref, ResumeAction.STOP);
             if (o == Outcome.DONE) return;
+            if (o == Outcome.GONE) throw new PtraceException("ESRCH", "pid " + pid + " is gone");
             if (o != Outcome.IN_PROGRESS || System.nanoTime() - deadline > 0) {
                 throw new PtraceException("ESRCH", "pid " + pid + " did not stay stopped (it is being killed or has exited)");
             }
@@ -527,7 +544,7 @@ final class Session implements PtraceSession {
             } finally {
                 lock.unlock();
             }
-            LockSupport.parkNanos(20_000);
+            pause.pause();
         }
     }
 
@@ -606,7 +623,9 @@ final class Session implements PtraceSession {
             } finally {
                 lock.unlock();
             }
-            utrace().setEvents(ctx.task, ref, PtraceOps.events(ctx));
+            long events = PtraceOps.events(ctx);
+            // Only PTRACE_SYSCALL versus PTRACE_CONT changes them: most resumes keep them.
+            if (ref.events() != events) utrace().setEvents(ctx.task, ref, events);
             if (fakeExit) return null; // still held: the exit stop is in force
             if (sendSignal) processes().signal(ctx.task, signal);
             utrace().control(ctx.task, ref, action);

@@ -490,10 +490,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         if (onTracerThread()) {
             t.applyWantedSyscalls();
         } else {
-            onTracer(() -> {
-                t.applyWantedSyscalls();
-                return null;
-            });
+            onTracer(() -> t.applyWantedSyscalls());
         }
     }
 
@@ -644,16 +641,13 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     }
 
     /** Queues {@code command} on the tracer thread; nothing happens once the tracer has ended. */
-    private void onTracer(Callable<Object> command) {
-        tracer.submit(command);
+    private void onTracer(Runnable command) {
+        tracer.execute(command);
     }
 
     /** The core let {@code t} go from a utrace stop: a held hook goes on, on the tracer thread. */
     void released(LinuxTask t) {
-        onTracer(() -> {
-            side.released(t);
-            return null;
-        });
+        onTracer(() -> side.released(t));
     }
 
     /**
@@ -683,24 +677,15 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
 
     void answer(LinuxTask t, StopRecord r, Answer a) {
         if (closing) return; // a tracee being let go is detached from the stop it is in, as it was
-        onTracer(() -> {
-            side.answer(t, r, a);
-            return null;
-        });
+        onTracer(() -> side.answer(t, r, a));
     }
 
     void interrupt(LinuxTask t) {
-        onTracer(() -> {
-            side.interrupt(t);
-            return null;
-        });
+        onTracer(() -> side.interrupt(t));
     }
 
     void applyDebugRegisters(LinuxTask t) {
-        onTracer(() -> {
-            side.applyDebug(t, true);
-            return null;
-        });
+        onTracer(() -> side.applyDebug(t, true));
     }
 
     /** On the tracer thread: the slots of {@code t} written now if it is held, else before it runs again. */
@@ -709,10 +694,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     }
 
     void applyDebugRegistersLater(LinuxTask t) {
-        onTracer(() -> {
-            side.applyDebug(t, false);
-            return null;
-        });
+        onTracer(() -> side.applyDebug(t, false));
     }
 
     /** Raises {@code signo} on thread {@code t} with tgkill (the caller has said what it expects of it). */

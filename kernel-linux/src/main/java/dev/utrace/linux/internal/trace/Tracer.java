@@ -150,10 +150,26 @@ public final class Tracer implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Runs {@code command} on the tracer thread, as {@link #submit} does, for a caller that needs
+     * no answer (a held stop's answer, one per stop): nothing is made to carry a result. Once
+     * the tracer has ended it is dropped; an exception it throws is logged.
+     */
+    public void execute(Runnable command) {
+        enqueue(() -> {
+            if (ended && !loop.onThread()) return;
+            try {
+                command.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "a command on the tracer thread failed", e);
+            }
+        }, null);
+    }
+
     private void enqueue(Runnable command, CompletableFuture<?> f) {
         synchronized (lifecycle) {
             if (ended) {
-                f.completeExceptionally(new LinuxException("the tracer has ended; start a new one"));
+                if (f != null) f.completeExceptionally(new LinuxException("the tracer has ended; start a new one"));
                 return;
             }
             loop.commands.add(command);
