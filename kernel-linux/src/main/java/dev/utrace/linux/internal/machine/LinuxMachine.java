@@ -821,6 +821,11 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         }
     }
 
+    /** The ptrace stops the tracer thread has handled so far, every tracee's. */
+    long tracerStops() {
+        return request(tracer.stats(), "counting the tracer's stops").stops();
+    }
+
     @Override
     public String toString() {
         return "Linux machine (" + tasks.size() + " tasks)";

@@ -67,6 +67,61 @@ class HeldStops_OnTracerTest extends MachineFixture {
         assertEquals(STOPS, ops.entries.get(), "one report, one stop, one release per getppid");
     }
 
+    /**
+     * Stops its task at every getppid entry; counts every syscall entry, and the repeats of the
+     * entry pass that a REPORT given while it is held brings (R-SYS-2), noting a syscall that
+     * begins while such a repeat is still owed.
+     */
+    static final class StopAtGetppidCountRepeats implements EngineOps {
+        final AtomicInteger held = new AtomicInteger();
+        final AtomicInteger entries = new AtomicInteger();
+        final AtomicInteger repeats = new AtomicInteger();
+        final AtomicInteger unrepeated = new AtomicInteger();
+        volatile boolean repeatOwed;
+
+        @Override
+        public int reportSyscallEntry(int action, Engine engine, Task task) {
+            if (SyscallAction.isResumed(action)) {
+                repeatOwed = false;
+                repeats.incrementAndGet();
+                return (action & SyscallAction.MASK) | ResumeAction.RESUME.code();
+            }
+            entries.incrementAndGet();
+            if (repeatOwed) unrepeated.incrementAndGet();
+            if (task.register(Reg.ORIG_RAX) != SYS_GETPPID) return (action & SyscallAction.MASK) | ResumeAction.RESUME.code();
+            held.incrementAndGet();
+            return (action & SyscallAction.MASK) | ResumeAction.STOP.code();
+        }
+    }
+
+    @Test
+    @DisplayName("R-SYS-2 R-CTL-REPORT a held syscall entry let go with REPORT repeats its entry pass before the syscall"
+            + " runs; the work it leaves for the return to user mode waits for the syscall's exit stop, as Linux's"
+            + " notify-resume does: no ptrace stop beyond each syscall's two")
+    void reportFromHeldEntryMakesNoExtraStop() {
+        int pid = spawnStopped("getppid_loop", Integer.toString(STOPS));
+        StopAtGetppidCountRepeats ops = new StopAtGetppidCountRepeats();
+        Task t = task(pid);
+        Engine e = attach(t, ops, Event.mask(Event.SYSCALL_ENTRY, Event.QUIESCE));
+        long stopsBefore = machine.tracerStops();
+        cont(pid);
+        for (int released = 0; released < STOPS; released++) {
+            int seen = released;
+            await("stop " + (seen + 1) + " in force", () -> ops.held.get() > seen && t.state() == TaskState.TRACED);
+            ops.repeatOwed = true;
+            assertEquals(Outcome.DONE, utrace.control(t, e, ResumeAction.REPORT), "REPORT from stop " + (seen + 1));
+        }
+        assertEquals(WaitStatus.exited(0), waitExit(pid));
+        assertEquals(STOPS, ops.repeats.get(), "one repeat of the entry pass per REPORT");
+        assertEquals(0, ops.unrepeated.get(), "syscalls that began before the repeat owed to the one before");
+        long stops = machine.tracerStops() - stopsBefore;
+        // Two stops per syscall (entry and exit; exit_group's second is its exit event), a few to spare; an
+        // interrupt per REPORT would add up to STOPS more.
+        long expected = 2L * ops.entries.get();
+        assertTrue(stops <= expected + 8, stops + " ptrace stops for " + ops.entries.get() + " syscalls, expected about "
+                + expected);
+    }
+
     @Test
     @DisplayName("An engine's callback that starts a process is refused with the reason (callbacks run on the tracer thread,"
             + " which would have to do it), and its task goes on unharmed")
