@@ -31,6 +31,8 @@ final class Doorbell {
     private final MemorySegment ringState = Libc.newCallState(Arena.ofAuto());
     private int pid;
     private boolean retired;
+    /** SIGURGs sent, under {@link #lock}. */
+    private long rings;
 
     /** Starts the doorbell process; tracer thread only (the process must be its child). */
     void start(MemorySegment callState) {
@@ -59,6 +61,14 @@ final class Doorbell {
         synchronized (lock) {
             if (retired || pid == 0) return;
             Signals.kill(ringState, pid, Signals.SIGURG);
+            rings++;
+        }
+    }
+
+    /** How many times it was rung (a wake-up each). */
+    long rings() {
+        synchronized (lock) {
+            return rings;
         }
     }
 

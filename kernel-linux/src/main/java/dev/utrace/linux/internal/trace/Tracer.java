@@ -174,8 +174,8 @@ public final class Tracer implements AutoCloseable {
             }
             loop.commands.add(command);
         }
-        // A tracer thread spinning for a command sees this one without a ring (TracerLoop.spinning).
-        if (!loop.onThread() && !loop.spinning) loop.doorbell.ring();
+        // A tracer thread that has not blocked yet sees this one without a ring (TracerLoop.awake).
+        if (!loop.onThread() && !loop.awake) loop.doorbell.ring();
     }
 
     /**
@@ -266,6 +266,11 @@ public final class Tracer implements AutoCloseable {
     }
 
     /** Spins for hand-offs' answers so far, and how many an answer ended: {spins, answered} (tracer thread; tests). */
+    /** The doorbell's rings so far: commands that found the tracer thread blocked in waitpid. */
+    long doorbellRings() {
+        return loop.doorbell.rings();
+    }
+
     long[] handOffSpins() {
         loop.checkThread();
         return new long[] {loop.handOffSpin.spins(), loop.handOffSpin.answeredSpins()};

@@ -52,12 +52,16 @@ final class TracerLoop {
     final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     final Doorbell doorbell = new Doorbell();
     /**
-     * True while the tracer thread spins for a command ({@link #spinForAnswer}): a submitter that
-     * sees it after queueing its command rings no doorbell. Dekker's pattern with the queue: the
-     * submitter writes the queue then reads this, the tracer writes this then reads the queue, so
-     * at least one of them sees the other's write and no command waits for a ring that never comes.
+     * True while the tracer thread is sure to look at the command queue before it next blocks in
+     * waitpid: from a waitpid's return, through the handling of that stop and the spin for a
+     * hand-off's answer, until it is about to block again. A submitter that sees it after queueing
+     * its command rings no doorbell. Dekker's pattern with the queue: the submitter writes the
+     * queue then reads this, the tracer clears this then reads the queue, so at least one of them
+     * sees the other's write and no command waits for a ring that never comes. (The answer to a
+     * held stop often comes while the tracer is still finishing that stop: a ring then cost a
+     * signal and a doorbell stop at one stop in ten of a ptrace client's.)
      */
-    volatile boolean spinning;
+    volatile boolean awake;
     /**
      * How long the tracer spins for the answer to a stop it handed to another thread (a listener
      * returned HOLD). A client awake answers in 5 to 10 us; measured on the shared 2-vCPU
@@ -123,6 +127,7 @@ final class TracerLoop {
 
     void run() {
         while (true) {
+            if (!handedOff) awake = false; // it may block below: from now on a command rings
             drainCommands();
             if (abandon || closing && tracees.isEmpty() && spawner.isIdle()) break;
             if (closing && keptCount > 0 && tracees.size() == keptCount && spawner.isIdle()) onlyKeptLeft.complete(null);
@@ -134,6 +139,7 @@ final class TracerLoop {
             } else {
                 waited = Wait.waitpid(callState, -1, status, WAIT_FLAGS);
             }
+            awake = true;
             if (waited < 0) {
                 int errno = Libc.errno(callState);
                 if (errno == Errno.EINTR) continue;
@@ -170,28 +176,23 @@ final class TracerLoop {
     private int spinForAnswer() {
         long budget = handOffSpin.budget();
         if (budget == 0) return 0;
-        spinning = true;
-        try {
-            long start = System.nanoTime();
-            long nextPoll = start + SPIN_POLL_NANOS;
-            while (commands.isEmpty()) {
-                long now = System.nanoTime();
-                if (now - start >= budget) {
-                    handOffSpin.timedOut();
-                    return 0;
-                }
-                if (now - nextPoll >= 0) {
-                    int w = Wait.waitpid(callState, -1, status, WAIT_FLAGS | Wait.WNOHANG);
-                    if (w != 0) return w; // another stop comes first; the answer then comes with a ring
-                    nextPoll = now + SPIN_POLL_NANOS;
-                }
-                Thread.onSpinWait();
+        long start = System.nanoTime();
+        long nextPoll = start + SPIN_POLL_NANOS;
+        while (commands.isEmpty()) {
+            long now = System.nanoTime();
+            if (now - start >= budget) {
+                handOffSpin.timedOut();
+                return 0;
             }
-            handOffSpin.answered(System.nanoTime() - start);
-            return 0;
-        } finally {
-            spinning = false;
+            if (now - nextPoll >= 0) {
+                int w = Wait.waitpid(callState, -1, status, WAIT_FLAGS | Wait.WNOHANG);
+                if (w != 0) return w; // another stop comes first; the answer is run once it is handled
+                nextPoll = now + SPIN_POLL_NANOS;
+            }
+            Thread.onSpinWait();
         }
+        handOffSpin.answered(System.nanoTime() - start);
+        return 0;
     }
 
     private void drainCommands() {

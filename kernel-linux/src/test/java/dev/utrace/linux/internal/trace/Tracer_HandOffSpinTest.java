@@ -59,6 +59,37 @@ class Tracer_HandOffSpinTest extends TracerTestBase {
         }
     }
 
+    @Test
+    @DisplayName("race: every syscall stop let go by another thread before the tracer thread has finished handling it"
+            + " (the answer queued while the listener still runs): every command is run, and none rings the doorbell,"
+            + " since the tracer looks at its queue before it next blocks")
+    void answerQueuedBeforeTheHandOffRingsNothing() throws Exception {
+        int calls = Math.max(200, Integer.getInteger("race.iterations", 10_000) / 10);
+        java.util.concurrent.ExecutorService answerer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            recorder.policy = (t, stop) -> {
+                if (stop.kind() != StopKind.SYSCALL_ENTRY && stop.kind() != StopKind.SYSCALL_EXIT) return null;
+                try {
+                    // Queued from another thread, and only then is the stop handed off.
+                    answerer.submit(() -> tracer.submit(() -> t.resume(Resume.SYSCALL, 0))).get();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return Resume.HOLD;
+            };
+            long ringsBefore = tracer.doorbellRings();
+            Spawned s = spawn("getppid_loop", Integer.toString(calls));
+            assertEquals(Wait.exitedStatus(0), exit(s));
+            long rings = tracer.doorbellRings() - ringsBefore;
+            long getppids = recorder.events.stream().filter(e -> e.is(StopKind.SYSCALL_ENTRY) && e.syscall() == SYS_GETPPID).count();
+            assertEquals(calls, getppids, "every getppid seen");
+            // The spawn's own commands may ring once or twice; an answer that rang would make thousands.
+            assertTrue(rings <= 4, rings + " doorbell rings for " + 2 * calls + " answers queued while the tracer was awake");
+        } finally {
+            answerer.shutdownNow();
+        }
+    }
+
     /** A busy pause of about {@code nanos} (a sleep would last far longer than the spin). */
     private static void pause(long nanos) {
         long end = System.nanoTime() + nanos;
