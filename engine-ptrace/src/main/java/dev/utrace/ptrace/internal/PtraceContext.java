@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One tracee's {@code struct ptrace_context}: the engine's data (semantics reference 12.1).
  *
  * <p><b>Lifetime (Model B, R-REL-3).</b> The session's tracee list holds a reference to the
- * engine ({@link #engine}); every request takes a lookup reference and puts it; the context is
+ * engine ({@link #engine}); every request takes a reference of its own from it (a get while
+ * the tracee is listed, where utrace's ptrace did a lookup) and puts it; the context is
  * freed ({@link PtraceOps#release}) when the last reference goes, which may be long after the
  * tracee was reaped.
  *
