@@ -45,7 +45,7 @@ public final class RealBench {
      * starts the system: the serial collector (a tracer's heap is small and allocates next to
      * nothing per stop; G1's concurrent threads and regions cost start-up CPU) and no
      * {@code hsperfdata} file. Measured (benchmarks/README.md, "Start-up, 2026-12-04, 14:45"):
-     * start to the first traced syscall about 10 to 15 ms shorter, the same per stop.
+     * start to the first traced syscall about 10 ms shorter (0 to 19 in four batches), the same per stop.
      */
     static final List<String> TRACER_JVM = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData");
     /** This project's rows' JVM options: {@link #TRACER_JVM} and the AOT cache trained at the start of the run, if any. */
