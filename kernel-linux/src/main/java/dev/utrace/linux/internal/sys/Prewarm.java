@@ -43,6 +43,8 @@ public final class Prewarm extends Thread {
             segments();
             shapeInvoker();
             files();
+        } catch (VirtualMachineError e) {
+            throw e;
         } catch (Throwable t) { // nothing here matters to anyone: whatever failed is done again where it is needed
         }
     }
