@@ -40,8 +40,16 @@ public final class RealBench {
     private final List<String> loads = new ArrayList<>();
     private final EnumSet<Row> unavailable = EnumSet.noneOf(Row.class);
     private final Map<Row, String> unavailableWhy = new HashMap<>();
-    /** This project's rows' JVM options: the AOT cache trained at the start of the run, if any. */
-    private List<String> rowJvmOptions = List.of();
+    /**
+     * The JVM options of every JVM of this project here (rows, start-up, training), as {@code bin/run}
+     * starts the system: the serial collector (a tracer's heap is small and allocates next to
+     * nothing per stop; G1's concurrent threads and regions cost start-up CPU) and no
+     * {@code hsperfdata} file. Measured (benchmarks/README.md, "Start-up, 2026-12-04, 14:45"):
+     * start to the first traced syscall about 10 ms shorter (0 to 19 in four batches), the same per stop.
+     */
+    static final List<String> TRACER_JVM = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData");
+    /** This project's rows' JVM options: {@link #TRACER_JVM} and the AOT cache trained at the start of the run, if any. */
+    private List<String> rowJvmOptions = TRACER_JVM;
     /** How this project's rows ran, for the report. */
     private String rowJvmNote = "";
 
@@ -243,6 +251,7 @@ public final class RealBench {
 
     private void coldStart(List<String> jvmOptions, String prog, Map<String, List<Double>> into) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(TRACER_JVM);
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", jar, StartupRun.class.getName(), Integer.toString(opt.cpu()), "5", prog));
         Path outFile = opt.out().resolve("startup.out");
@@ -294,7 +303,7 @@ public final class RealBench {
     private void trainRowCache(Path data, List<Row> rows) throws Exception {
         if (rows.stream().noneMatch(r -> r.mode != null)) return;
         if (!opt.aot()) {
-            rowJvmNote = "This project's JVMs ran without an AOT cache (`--no-aot`).";
+            rowJvmNote = "This project's JVMs ran without an AOT cache (`--no-aot`), with `" + String.join(" ", TRACER_JVM) + "`.";
             return;
         }
         Path cache = opt.out().resolve("rows.aot").toAbsolutePath();
@@ -302,21 +311,25 @@ public final class RealBench {
         List<String> args = new ArrayList<>(List.of(ProjectRun.class.getName(), "three", Integer.toString(opt.cpu()), orc.check()));
         args.addAll(orc.command());
         if (train(cache, args, "aot-train-rows.log")) {
-            rowJvmOptions = List.of("-XX:AOTCache=" + cache);
+            rowJvmOptions = new ArrayList<>(TRACER_JVM);
+            rowJvmOptions.add("-XX:AOTCache=" + cache);
             rowJvmNote = "This project's JVMs ran with an AOT cache (`-XX:AOTCache`, JEP 514) trained at the start of the run"
                     + " on one three-engine run of open/read/close x " + orc.expected() + "; `--no-aot`: without.";
         } else {
             rowJvmNote = "This project's JVMs ran without an AOT cache: training it failed (see "
                     + opt.out().resolve("aot-train-rows.log") + ").";
         }
+        rowJvmNote += " Every JVM of this project here (rows, start-up, training) ran with `" + String.join(" ", TRACER_JVM)
+                + "`, as `bin/run` starts the system.";
         System.err.println("bench-real: " + rowJvmNote);
     }
 
     /** Trains {@code cache} on one run of {@code mainAndArgs}; false if this JVM cannot (the log says why). */
     private boolean train(Path cache, List<String> mainAndArgs, String log) throws Exception {
         Files.deleteIfExists(cache);
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:AOTCacheOutput=" + cache,
-                "-cp", jar));
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(TRACER_JVM); // a cache is used only with the options it was trained with
+        cmd.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-cp", jar));
         cmd.addAll(mainAndArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(opt.out().resolve(log).toFile()).start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {

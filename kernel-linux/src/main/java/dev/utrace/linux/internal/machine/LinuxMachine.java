@@ -24,6 +24,7 @@ import dev.utrace.linux.internal.sys.Errno;
 import dev.utrace.linux.internal.sys.Libc;
 import dev.utrace.linux.internal.sys.LinuxException;
 import dev.utrace.linux.internal.sys.Prelink;
+import dev.utrace.linux.internal.sys.Prewarm;
 import dev.utrace.linux.internal.sys.ProcessMemory;
 import dev.utrace.linux.internal.trace.Output;
 import dev.utrace.linux.internal.trace.SpawnSpec;
@@ -144,6 +145,7 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
     LinuxMachine(TraceHooks hooks, boolean endSpawnedOnClose, int cpu) {
         this.hooks = Objects.requireNonNull(hooks, "hooks (use TraceHooks.NONE for a machine without a utrace core)");
         this.endSpawnedOnClose = endSpawnedOnClose;
+        Prewarm.begin(); // while the tracer thread waits for the link, the first uses it makes after it
         try {
             this.tracer = Tracer.start(new Tracer.Options("utrace-linux", cpu, Duration.ofSeconds(10)));
         } catch (LinuxException e) {

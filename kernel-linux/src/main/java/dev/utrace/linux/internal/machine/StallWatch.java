@@ -24,7 +24,10 @@ final class StallWatch implements AutoCloseable {
     private final Thread watcher;
 
     StallWatch() {
-        watcher = Thread.ofVirtual().name("utrace-linux-stall-watch").unstarted(this::watch);
+        // A platform thread: the first virtual thread of a JVM starts the virtual-thread scheduler
+        // (its pool, a carrier and a timer thread, their classes), which nothing else of the
+        // machine needs and which cost CPU beside the native link while the machine is made.
+        watcher = Thread.ofPlatform().name("utrace-linux-stall-watch").daemon().unstarted(this::watch);
         watcher.start();
     }
 
