@@ -137,9 +137,10 @@ final class Capture {
     private static Copied argv(Task t, long address) {
         if (address == 0) return Copied.NONE;
         List<Copied.Bytes> items = new ArrayList<>();
+        PointerArray pointers = new PointerArray(t, address);
         try {
             for (int i = 0; ; i++) {
-                long p = t.readMemory(address + 8L * i, 8);
+                long p = pointers.get(i);
                 if (p == 0) return new Copied.Strings(items, false);
                 if (i == ARGV_MAX) return new Copied.Strings(items, true);
                 items.add(string(t, p, STRLEN) instanceof Copied.Bytes s ? s : new Copied.Bytes(new byte[0], true));
@@ -151,13 +152,54 @@ final class Capture {
 
     private static Copied count(Task t, long address) {
         if (address == 0) return Copied.NONE;
+        PointerArray pointers = new PointerArray(t, address);
         try {
             for (int i = 0; i < ENVP_MAX; i++) {
-                if (t.readMemory(address + 8L * i, 8) == 0) return new Copied.Count(i, false);
+                if (pointers.get(i) == 0) return new Copied.Count(i, false);
             }
             return new Copied.Count(ENVP_MAX, true);
         } catch (MemoryFault | IllegalStateException e) {
             return Copied.NONE;
+        }
+    }
+
+    /**
+     * A NULL-terminated array of pointers (execve's argv and envp), read {@link #WORDS} words at a
+     * time with the bulk read rather than a read per word: an environment of 30 variables is one
+     * access, not 31. A read that stops at an unmapped page leaves the words before it; the first
+     * word not read throws {@link MemoryFault} when it is asked for, as a read of it alone would.
+     */
+    static final class PointerArray {
+        /** Words per read: 512 bytes, within one page or up to its end. */
+        static final int WORDS = 64;
+        private final Task task;
+        private final long address;
+        private final byte[] chunk = new byte[WORDS * 8];
+        private int first = -1;
+        private int words;
+
+        PointerArray(Task task, long address) {
+            this.task = task;
+            this.address = address;
+        }
+
+        /** Pointer {@code i}; asked for in order (0, 1, 2, ...). */
+        long get(int i) {
+            if (first < 0 || i >= first + words) read(i);
+            int at = (i - first) * 8;
+            long v = 0;
+            for (int b = 7; b >= 0; b--) v = v << 8 | (chunk[at + b] & 0xffL);
+            return v;
+        }
+
+        private void read(int i) {
+            long from = address + 8L * i;
+            int length = (int) Math.min(chunk.length, PAGE - (from & (PAGE - 1)));
+            if (length < 8) length = 8; // a word across pages: the read stops at the first unmapped byte
+            int n = task.readMemory(from, chunk, 0, length);
+            if (n < 8) throw new MemoryFault(from + n, "pointer " + i + " of the array at 0x" + Long.toHexString(address) + " is not mapped whole");
+            first = i;
+            words = n / 8;
         }
     }
 
