@@ -462,22 +462,24 @@ final class Session implements PtraceSession {
     }
 
     /**
-     * Runs {@code body} with a lookup reference (Model B: every request is lookup + put), after
+     * Runs {@code body} with a reference of its own (Model B: every request takes one and puts it), after
      * checking that the tracee is ours and held in a ptrace stop that has taken effect
      * ({@code utrace_control(STOP)} returning DONE, R-CTL-STOP).
      */
     private <T> T stopped(int pid, BiFunction<PtraceContext, Engine, T> body) {
         PtraceContext ctx = tracee(pid);
-        Engine ref = lookup(ctx, pid);
+        Engine ref;
+        lock.lock();
         try {
-            lock.lock();
-            try {
-                if (!ctx.stopped) {
-                    throw new PtraceException("ESRCH", "pid " + pid + " is not stopped under ptrace; wait for a stop first");
-                }
-            } finally {
-                lock.unlock();
+            if (!ctx.listed) throw gone(pid);
+            if (!ctx.stopped) {
+                throw new PtraceException("ESRCH", "pid " + pid + " is not stopped under ptrace; wait for a stop first");
             }
+            ref = ctx.engine.get(); // the list's reference is held while it is listed
+        } finally {
+            lock.unlock();
+        }
+        try {
             awaitParked(ctx, ref, pid);
             return body.apply(ctx, ref);
         } finally {
@@ -485,10 +487,15 @@ final class Session implements PtraceSession {
         }
     }
 
-    private Engine lookup(PtraceContext ctx, int pid) {
+    /** {@link #reference}, or ESRCH once the tracee left the list. */
+    private Engine referenceOrEsrch(PtraceContext ctx, int pid) {
         Engine ref = reference(ctx);
-        if (ref == null) throw new PtraceException("ESRCH", "pid " + pid + " is gone");
+        if (ref == null) throw gone(pid);
         return ref;
+    }
+
+    private static PtraceException gone(int pid) {
+        return new PtraceException("ESRCH", "pid " + pid + " is gone");
     }
 
     /**
@@ -515,7 +522,7 @@ final class Session implements PtraceSession {
     private boolean parked(PtraceContext ctx) {
         int pid = ctx.task.tid();
         try {
-            Engine ref = lookup(ctx, pid);
+            Engine ref = referenceOrEsrch(ctx, pid);
             try {
                 awaitParked(ctx, ref, pid);
                 return true;
@@ -534,7 +541,7 @@ final class Session implements PtraceSession {
         while (true) {
             Outcome o = utrace().control(ctx.task, ref, ResumeAction.STOP);
             if (o == Outcome.DONE) return;
-            if (o == Outcome.GONE) throw new PtraceException("ESRCH", "pid " + pid + " is gone");
+            if (o == Outcome.GONE) throw gone(pid);
             if (o != Outcome.IN_PROGRESS || System.nanoTime() - deadline > 0) {
                 throw new PtraceException("ESRCH", "pid " + pid + " did not stay stopped (it is being killed or has exited)");
             }
@@ -670,7 +677,7 @@ final class Session implements PtraceSession {
     @Override
     public void interrupt(int pid) {
         PtraceContext ctx = tracee(pid);
-        Engine ref = lookup(ctx, pid);
+        Engine ref = referenceOrEsrch(ctx, pid);
         try {
             lock.lock();
             try {
