@@ -94,8 +94,13 @@ abstract class MachineFixture {
     }
 
     WaitStatus waitExit(int pid) {
+        return waitExit(pid, Duration.ofSeconds(TIMEOUT_SECONDS));
+    }
+
+    /** {@link #waitExit(int)} for a workload that runs longer than the usual bound (a watchdog against a hang, not a speed check). */
+    WaitStatus waitExit(int pid, Duration bound) {
         try {
-            return machine.waitExit(pid, Duration.ofSeconds(TIMEOUT_SECONDS))
+            return machine.waitExit(pid, bound)
                     .orElseThrow(() -> new AssertionError("process " + pid + " did not end: " + machine.tasks()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -38,6 +38,12 @@ import org.junit.jupiter.api.Test;
  * copies from memory), measured by a second engine on the same stops.
  */
 class Machine_AllocationTest extends MachineFixture {
+    /**
+     * The bound on each workload's run: hundreds of thousands of stops take 7 to 17 s here on a
+     * quiet machine, so the fixture's usual 20 s ran out under load (a watchdog, not a speed check).
+     */
+    private static final java.time.Duration LONG_RUN = java.time.Duration.ofMinutes(2);
+
     private static final int SYS_GETPPID = 110;
 
     @Test
@@ -70,7 +76,7 @@ class Machine_AllocationTest extends MachineFixture {
         int pid = spawnStopped("getppid_loop", "100000");
         attach(task(pid), ops, Event.SYSCALL_ENTRY.bit() | Event.SYSCALL_EXIT.bit());
         cont(pid);
-        assertEquals(WaitStatus.exited(0), waitExit(pid));
+        assertEquals(WaitStatus.exited(0), waitExit(pid, LONG_RUN));
         assertEquals(100_000, calls[0], "the loop's getppid calls");
         long bytes = marks[1] - marks[0];
         assertTrue(bytes < 140_000 * 0.05, "allocated " + bytes + " bytes over 140,000 stops (" + bytes / 140_000.0
@@ -119,7 +125,7 @@ class Machine_AllocationTest extends MachineFixture {
             Marks marks = new Marks(SYS_GETPPID, 20_000, 90_000);
             attach(task(pid), marks, Event.SYSCALL_ENTRY.bit());
             cont(pid);
-            assertEquals(WaitStatus.exited(0), waitExit(pid));
+            assertEquals(WaitStatus.exited(0), waitExit(pid, LONG_RUN));
             assertEquals(100_000, marks.calls, "the loop's getppid calls");
             await("the passive tracer counted them", () -> passive.stats(pid).syscalls().stream()
                     .anyMatch(r -> r.name().equals("getppid") && r.calls() == 100_000));
@@ -146,7 +152,7 @@ class Machine_AllocationTest extends MachineFixture {
             Marks marks = new Marks(3 /* close */, 30_000, 55_000);
             attach(task(pid), marks, Event.SYSCALL_ENTRY.bit());
             cont(pid);
-            assertEquals(WaitStatus.exited(0), waitExit(pid));
+            assertEquals(WaitStatus.exited(0), waitExit(pid, LONG_RUN));
             assertTrue(marks.calls >= 60_000, "the loop's close calls: " + marks.calls);
             await("the passive tracer recorded the exit", () -> passive.log(pid, 10).stream().anyMatch(e -> e.kind() == Kind.EXIT));
             List<TraceEvent> log = passive.log(pid, 10);
