@@ -7,13 +7,22 @@ package dev.utrace.api.spin;
  * wake-up of an idle vCPU through the hypervisor: 10 to 35 us) against the few microseconds an
  * awake thread takes to answer.
  *
- * <p>Adaptive: spins are counted in windows of {@link #WINDOW}; once more than three quarters
- * of a window ran out, it spins no more for {@link #MIN_PAUSE} hand-offs, twice that after each
- * such window in a row, up to {@link #MAX_PAUSE}, then tries a window again. So an answer that is
- * slow to come (a debugger at its prompt, a program computing) or a machine so loaded that the
- * other side is not running costs little spinning. Both sides of a hand-off count by the same
- * rule, so after a pause both try again in the same stops and each finds the other awake. It
- * never spins with one CPU: the other side could not run meanwhile.
+ * <p>Adaptive: spins are counted in windows of {@link #WINDOW}; once more than a quarter of a
+ * window ran out, it spins no more for {@link #MIN_PAUSE} hand-offs, twice that after each such
+ * window in a row, up to {@link #MAX_PAUSE}, then tries a window again. A quarter is about where
+ * spinning stops paying: a spin that runs out burns its whole budget (100 to 200 us of a CPU)
+ * to save nothing, one that is answered saves a wake-up (10 to 35 us), so with a quarter run
+ * out the spinning costs more CPU than the wake-ups it saves, and on a loaded machine that CPU is
+ * what the other side is waiting for. So an answer that is slow to come (a debugger at its
+ * prompt, a program computing) or a machine so loaded that the other side is not running costs
+ * little spinning. Both sides of a hand-off count by the same rule, so after a pause both try
+ * again in the same stops and each finds the other awake. It never spins with one CPU: the
+ * other side could not run meanwhile.
+ *
+ * <p>Measured (benchmarks/README.md, 2026-12-04): a ptrace client answering 180,000 stops with a
+ * CPU hog on its CPU took 14 s when a window was in vain at three quarters run out and the
+ * longest pause was 256 hand-offs (each trial window burnt 49 budgets or more), 6.3 to 8.3 s with
+ * a quarter and 1,024, and 10.7 s never spinning; 4.2 to 5.2 s either way on a quiet machine.
  *
  * <p>Not thread-safe, and need not be: the fields are heuristics, not state; two threads that
  * share one may race on them harmlessly.
@@ -21,12 +30,12 @@ package dev.utrace.api.spin;
 public final class HandOffSpin {
     /** Spins counted together: the policy is decided again after each window. */
     public static final int WINDOW = 64;
-    /** A window is in vain once more than this many of its spins ran out. */
-    public static final int IN_VAIN = WINDOW * 3 / 4;
+    /** A window is in vain once more than this many of its spins ran out (decided at once: the rest of the window is not spun). */
+    public static final int IN_VAIN = WINDOW / 4;
     /** Hand-offs without spinning after a window in vain; doubled at each such window in a row. */
     public static final int MIN_PAUSE = 64;
     /** The longest pause, in hand-offs. */
-    public static final int MAX_PAUSE = 256;
+    public static final int MAX_PAUSE = 1024;
 
     private final long budgetNanos;
     private int inWindow;

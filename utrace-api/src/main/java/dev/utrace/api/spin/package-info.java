@@ -6,7 +6,7 @@
  * {@link Backoff} is the polling of a wait nobody signals.
  */
 @Export
-@Version("1.1.0")
+@Version("1.1.1")
 package dev.utrace.api.spin;
 
 import org.osgi.annotation.bundle.Export;

@@ -25,12 +25,12 @@ class HandOffSpin_PolicyTest {
         HandOffSpin spin = new HandOffSpin(2, BUDGET);
         for (int i = 0; i < 10 * HandOffSpin.WINDOW; i++) {
             assertEquals(BUDGET, spin.budget());
-            if (i % 2 == 0) spin.timedOut(); // half in vain: still worth it
+            if (i % 8 == 0) spin.timedOut(); // one in eight in vain: still worth it
             else spin.answered(1_000);
         }
         assertTrue(spin.spinning());
         assertEquals(10 * HandOffSpin.WINDOW, spin.spins());
-        assertEquals(5 * HandOffSpin.WINDOW, spin.answeredSpins());
+        assertEquals(10 * HandOffSpin.WINDOW * 7 / 8, spin.answeredSpins());
     }
 
     @Test
@@ -41,7 +41,7 @@ class HandOffSpin_PolicyTest {
     }
 
     @Test
-    @DisplayName("a window in vain (three quarters of its spins ran out) pauses the spinning, twice as long after each such window in a row, up to a bound; a good window ends the back-off")
+    @DisplayName("a window in vain (more than a quarter of its spins ran out) pauses at once the spinning, twice as long after each such window in a row, up to a bound; a good window ends the back-off")
     void backsOff() {
         HandOffSpin spin = new HandOffSpin(2, BUDGET);
         int expectedPause = HandOffSpin.MIN_PAUSE;
@@ -63,6 +63,33 @@ class HandOffSpin_PolicyTest {
             spin.timedOut();
         }
         assertEquals(HandOffSpin.MIN_PAUSE, handOffsWithoutSpin(spin), "after a good window the back-off starts over");
+    }
+
+    @Test
+    @DisplayName("a window is in vain at once when more than a quarter of its spins run out, however many were answered before: a trial after a pause burns at most a quarter of a window of budgets")
+    void decidesAtOnce() {
+        HandOffSpin spin = new HandOffSpin(2, BUDGET);
+        int quarter = HandOffSpin.WINDOW / 4;
+        int answered = HandOffSpin.WINDOW - quarter - 1;
+        for (int i = 0; i < answered; i++) {
+            spin.budget();
+            spin.answered(1_000);
+        }
+        for (int i = 0; i < quarter; i++) {
+            assertEquals(BUDGET, spin.budget());
+            spin.timedOut();
+            assertTrue(spin.spinning(), "a quarter run out is not yet in vain (" + (i + 1) + ")");
+        }
+        spin.budget();
+        spin.timedOut();
+        assertFalse(spin.spinning(), "one more than a quarter run out is in vain");
+        assertEquals(HandOffSpin.MIN_PAUSE, handOffsWithoutSpin(spin));
+        // The trial window after the pause: in vain again after a quarter of a window and one budgets, not a whole window.
+        for (int i = 0; i <= quarter; i++) {
+            assertEquals(BUDGET, spin.budget(), "trial spin " + i);
+            spin.timedOut();
+        }
+        assertEquals(2 * HandOffSpin.MIN_PAUSE, handOffsWithoutSpin(spin));
     }
 
     /** Counts the budget() calls that answer 0 until one answers a spin again. */
