@@ -61,8 +61,8 @@ public final class RealBench {
             double scale = 1;
             int cpu = 1;
             List<String> workloads = List.of("getppid", "orc", "storm", "threads");
-            EnumSet<Row> rows = EnumSet.of(Row.UNTRACED, Row.STRACE_C, Row.STRACE_SECCOMP, Row.C_FLOOR, Row.ONE, Row.THREE,
-                    Row.SECCOMP);
+            EnumSet<Row> rows = EnumSet.of(Row.UNTRACED, Row.STRACE_C, Row.STRACE_SECCOMP, Row.C_FLOOR, Row.C_FLOOR_INFO,
+                    Row.ONE, Row.THREE, Row.SECCOMP);
             int startup = 10;
             boolean aot = true;
             Path out = Path.of("benchmarks/target/bench-real");
@@ -197,13 +197,21 @@ public final class RealBench {
             return new Run(round, w, row, Double.NaN, load, result, "not yet available");
         }
         if (code != 0) return new Run(round, w, row, wall, load, result, "exit " + code + ": " + tail(err + out));
-        if (row == Row.C_FLOOR) {
+        if (row == Row.C_FLOOR || row == Row.C_FLOOR_INFO) {
             Matcher m = Pattern.compile("syscall-stops (\\d+)").matcher(err);
             if (!m.find()) return new Run(round, w, row, wall, load, result, "no count from minitrace: " + tail(err));
             long syscallStops = Long.parseLong(m.group(1));
             result.put("stops", Long.toString(syscallStops));
             if (syscallStops < 2 * w.expected()) {
                 return new Run(round, w, row, wall, load, result, "only " + syscallStops + " syscall stops");
+            }
+            if (row == Row.C_FLOOR_INFO) {
+                Matcher i = Pattern.compile("info-entries (\\d+) info-exits (\\d+)").matcher(err);
+                long read = i.find() ? Long.parseLong(i.group(1)) + Long.parseLong(i.group(2)) : 0;
+                // Each syscall stop's info names an entry or an exit; none may be missing.
+                if (read != syscallStops) {
+                    return new Run(round, w, row, wall, load, result, "read the info of " + read + " of " + syscallStops + " syscall stops");
+                }
             }
         }
         if (row.mode != null && result.containsKey("check") && !result.get("check").equals("-1")

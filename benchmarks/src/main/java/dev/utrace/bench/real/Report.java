@@ -79,6 +79,17 @@ final class Report {
                     Double.isNaN(a) ? "not measured" : String.format(Locale.ROOT, "%.0f B", a),
                     Double.isNaN(a) ? "-" : a < 1 ? "yes" : "**no**"));
         }
+        if (rows.contains(Row.C_FLOOR_INFO) && rows.contains(Row.C_FLOOR)) {
+            // No target: what the floor's 1.15x leaves to a tracer that must say which syscall it saw.
+            b.append("\n#### The floor that reads the syscall info (no target; medians of the ratios of each round)\n\n"
+                    + "| workload | C floor reading the info vs C floor | 1 engine vs C floor reading the info |"
+                    + " 3 engines vs C floor reading the info |\n|---|---|---|---|\n");
+            for (Workload w : workloads) {
+                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", w.name(), ratioText(runs, w, Row.C_FLOOR_INFO, Row.C_FLOOR),
+                        rows.contains(Row.ONE) ? ratioText(runs, w, Row.ONE, Row.C_FLOOR_INFO) : "",
+                        rows.contains(Row.THREE) ? ratioText(runs, w, Row.THREE, Row.C_FLOOR_INFO) : ""));
+            }
+        }
         if (!startup.isEmpty()) {
             b.append("\n#### Start to the first traced syscall (medians of ").append(opt.startupRuns())
                     .append(" cold runs; target: at most 150 ms)\n\n| | time |\n|---|---|\n");

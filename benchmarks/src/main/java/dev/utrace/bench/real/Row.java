@@ -10,6 +10,7 @@ enum Row {
     STRACE_C("strace -f -c -o /dev/null", null),
     STRACE_SECCOMP("strace -f --seccomp-bpf -e trace=openat -o /dev/null", null),
     C_FLOOR("minimal C tracer (the floor)", null),
+    C_FLOOR_INFO("minimal C tracer reading the syscall info", null),
     TRACER("this project: kernel-linux's Tracer alone, counting", ProjectRun.Mode.TRACER),
     MACHINE("this project: machine + core, no engine", ProjectRun.Mode.MACHINE),
     ONE("this project: 1 engine (passive)", ProjectRun.Mode.ONE),
@@ -43,6 +44,7 @@ enum Row {
                 case STRACE_C -> c.addAll(List.of("strace", "-f", "-c", "-o", "/dev/null"));
                 case STRACE_SECCOMP -> c.addAll(List.of("strace", "-f", "--seccomp-bpf", "-e", "trace=openat", "-o", "/dev/null"));
                 case C_FLOOR -> c.add(floor.toString());
+                case C_FLOOR_INFO -> c.addAll(List.of(floor.toString(), "--info"));
                 default -> { }
             }
         }
