@@ -15,6 +15,7 @@ import dev.utrace.api.proc.SyscallStops;
 import dev.utrace.api.proc.TaskInfo;
 import dev.utrace.api.proc.TraceLink;
 import dev.utrace.api.proc.WaitStatus;
+import dev.utrace.api.spin.Backoff;
 import dev.utrace.api.task.SigAction;
 import dev.utrace.api.task.Signals;
 import dev.utrace.api.task.SyscallNames;
@@ -285,19 +286,21 @@ public final class LinuxMachine implements Machine, Processes, ProcessControl, D
         return pid;
     }
 
-    /** A program spawned held: returns once its job-control stop is in force (or it ended). */
+    /**
+     * A program spawned held: returns once its job-control stop is in force (or it ended). The
+     * stop comes within a few hundred microseconds of the task's making, and nothing signals it:
+     * polled with the API's {@link Backoff} (spins, then yields, then sleeps in growing steps),
+     * not a 1 ms sleep, which made every held spawn wait at least a millisecond more.
+     */
     private void awaitStopped(int pid) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(REQUEST_SECONDS);
+        Backoff backoff = new Backoff();
         while (System.nanoTime() < deadline) {
             LinuxTask t = tasks.get(pid);
             if (t == null && ended.get(pid) != null) return;
             if (t != null && (t.inJobctlStop || t.rawState().hasExited())) return;
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            if (Thread.currentThread().isInterrupted()) return;
+            backoff.pause();
         }
         throw new ProcessException("process " + pid + " did not reach its start stop within " + REQUEST_SECONDS + " s");
     }
