@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class RealBench {
     private static final Pattern KV = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S+)");
-    private static final String[] SOURCES = {"getppid", "orc", "storm", "threads", "minitrace"};
+    private static final String[] SOURCES = {"getppid", "orc", "storm", "threads", "minitrace", "hog"};
 
     private final Options opt;
     private final Path bin;
@@ -55,7 +55,7 @@ public final class RealBench {
 
     /** The command line's settings. */
     record Options(int rounds, double scale, int cpu, List<String> workloads, EnumSet<Row> rows, int startupRuns,
-            boolean aot, Path out) {
+            boolean aot, Path out, int hogCpu) {
         static Options parse(String[] args) {
             int rounds = 3;
             double scale = 1;
@@ -66,6 +66,7 @@ public final class RealBench {
             int startup = 10;
             boolean aot = true;
             Path out = Path.of("benchmarks/target/bench-real");
+            int hogCpu = -1;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 String v = i + 1 < args.length ? args[i + 1] : null;
@@ -77,6 +78,11 @@ public final class RealBench {
                     case "--startup" -> { startup = Integer.parseInt(need(a, v)); i++; }
                     case "--out" -> { out = Path.of(need(a, v)); i++; }
                     case "--no-aot" -> aot = false;
+                    case "--hog" -> {
+                        hogCpu = Integer.parseInt(need(a, v));
+                        if (hogCpu < 0) throw new IllegalArgumentException("--hog needs a CPU number (0, 1, ...), not " + v);
+                        i++;
+                    }
                     case "--breakdown" -> rows.addAll(EnumSet.of(Row.TRACER, Row.MACHINE));
                     case "--rows" -> {
                         rows = EnumSet.noneOf(Row.class);
@@ -91,7 +97,7 @@ public final class RealBench {
                     throw new IllegalArgumentException("unknown workload " + w + "; known: getppid, orc, storm, threads");
                 }
             }
-            return new Options(rounds, scale, cpu, workloads, rows, startup, aot, out);
+            return new Options(rounds, scale, cpu, workloads, rows, startup, aot, out, hogCpu);
         }
 
         private static String need(String option, String value) {
@@ -130,7 +136,12 @@ public final class RealBench {
             System.exit(2);
             return;
         }
-        new RealBench(opt).run();
+        try {
+            new RealBench(opt).run();
+        } catch (IllegalStateException e) { // a tool or setting that cannot work here: said without a stack trace
+            System.err.println("bench-real: " + e.getMessage());
+            System.exit(2);
+        }
     }
 
     private void run() throws Exception {
@@ -150,6 +161,27 @@ public final class RealBench {
         String started = LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
         long t0 = System.nanoTime();
         trainRowCache(data, rows);
+        Process hog = opt.hogCpu() >= 0 ? startHog() : null;
+        try {
+            rounds(workloads, rows);
+        } finally {
+            if (hog != null) {
+                hog.destroyForcibly(); // our own child, by its handle
+                hog.waitFor();
+            }
+        }
+        loads.add("end: " + loadavg());
+        List<String> startup = opt.startupRuns() > 0 ? startup() : List.of();
+        double minutes = (System.nanoTime() - t0) / 60e9;
+        String report = Report.render(opt, started, minutes, machine(), loads, workloads, rows, runs, unavailableWhy,
+                rowJvmNote, startup);
+        Path file = opt.out().resolve("results-" + started.replace(':', '-') + ".md");
+        Files.writeString(file, report);
+        System.out.println(report);
+        System.err.println("written to " + file);
+    }
+
+    private void rounds(List<Workload> workloads, List<Row> rows) throws Exception {
         for (int round = 0; round < opt.rounds(); round++) {
             loads.add("round " + (round + 1) + ": " + loadavg());
             for (Workload w : workloads) {
@@ -163,15 +195,18 @@ public final class RealBench {
                 }
             }
         }
-        loads.add("end: " + loadavg());
-        List<String> startup = opt.startupRuns() > 0 ? startup() : List.of();
-        double minutes = (System.nanoTime() - t0) / 60e9;
-        String report = Report.render(opt, started, minutes, machine(), loads, workloads, rows, runs, unavailableWhy,
-                rowJvmNote, startup);
-        Path file = opt.out().resolve("results-" + started.replace(':', '-') + ".md");
-        Files.writeString(file, report);
-        System.out.println(report);
-        System.err.println("written to " + file);
+    }
+
+    /** A busy loop pinned to {@code --hog}'s CPU for the rounds: the rows measured on a contended machine. */
+    private Process startHog() throws Exception {
+        Process hog = new ProcessBuilder("taskset", "-c", Integer.toString(opt.hogCpu()), bin.resolve("hog").toString())
+                .redirectErrorStream(true).start();
+        if (hog.waitFor(200, TimeUnit.MILLISECONDS)) {
+            String output = new String(hog.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            throw new IllegalStateException("the hog on CPU " + opt.hogCpu() + " ended at once (exit " + hog.exitValue() + "): "
+                    + output + "; give --hog a CPU this machine has (taskset -c accepts it)");
+        }
+        return hog;
     }
 
     private Run runOnce(int round, Workload w, Row row) throws Exception {

@@ -27,6 +27,10 @@ final class Report {
         b.append("### bin/bench-real, ").append(started).append(String.format(Locale.ROOT, " (%.0f minutes)%n%n", minutes));
         b.append(String.format(Locale.ROOT, "Settings: %d rounds, scale %s, tracer and native tools pinned to CPU %d.%n",
                 opt.rounds(), opt.scale(), opt.cpu()));
+        if (opt.hogCpu() >= 0) {
+            b.append(String.format(Locale.ROOT, "A busy loop (`hog.c`) pinned to CPU %d ran through the rounds (`--hog %d`), not"
+                    + " through the start-up runs: the rows on a contended machine.%n", opt.hogCpu(), opt.hogCpu()));
+        }
         if (!rowJvmNote.isEmpty()) b.append(rowJvmNote).append('\n');
         b.append("Machine: ").append(String.join("; ", machine)).append(".\n");
         b.append("Load average (1, 5, 15 min): ").append(String.join("; ", loads)).append(".\n\n");
