@@ -21,8 +21,8 @@ package dev.utrace.api.spin;
  *
  * <p>Measured (benchmarks/README.md, 2026-12-04): a ptrace client answering 180,000 stops with a
  * CPU hog on its CPU took 14 s when a window was in vain at three quarters run out and the
- * longest pause was 256 hand-offs (each trial window burnt 49 budgets or more), 6.3 to 8.3 s with
- * a quarter and 1,024, and 10.7 s never spinning; 4.2 to 5.2 s either way on a quiet machine.
+ * longest pause was 256 hand-offs (each trial window burnt 49 budgets or more), 6.3 to 8.7 s with
+ * a quarter and 1,024, and 10.7 s never spinning; 4.2 to 5.9 s either way without the hog.
  *
  * <p>Not thread-safe, and need not be: the fields are heuristics, not state; two threads that
  * share one may race on them harmlessly.
