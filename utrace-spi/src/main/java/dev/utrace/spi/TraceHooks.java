@@ -74,7 +74,9 @@ public interface TraceHooks {
      * @param info     filled with the signal to act on when the result is positive
      * @param returnKa filled with the disposition to act on when the result is positive
      * @return <ul>
-     *         <li>{@code 0}: the core has nothing to do; dequeue and deliver normally.
+     *         <li>{@code 0}: the core has nothing to do; dequeue and deliver normally. That
+     *         dequeue must take no signal queued after the core looked (Linux holds the
+     *         siglock across both): call this again instead, or an engine misses it.
      *         <li>{@code -1}: a signal was consumed or the task stopped; run the loop again.
      *         <li>{@code > 0}: act on this signal with {@code returnKa}: run the handler
      *         (apply SA_ONESHOT, then call {@link #signalHandler}); ignore it for SIG_IGN; for

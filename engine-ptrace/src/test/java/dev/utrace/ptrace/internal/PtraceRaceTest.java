@@ -122,6 +122,34 @@ class PtraceRaceTest extends PtraceFixture {
     }
 
     @Test
+    @DisplayName("12.3 race: a SIGUSR1 sent while a PTRACE_CONT takes effect gets its signal-delivery stop; it never kills the tracee unseen")
+    void signalRacingContGetsItsSignalDeliveryStop() throws Exception {
+        int pid = spawn("spin");
+        attachStopped(pid);
+        for (int i = 0; i < ITERATIONS; i++) {
+            // From the last signal-delivery stop (SIGSTOP, then SIGUSR1): the cont's REPORT pass
+            // drops that signal, then the tracee looks for the next one. The kill lands 0 to 31 us
+            // after the cont, which sweeps that moment (it comes some microseconds after the wake-up).
+            long delay = (i % 32) * 1_000L;
+            CyclicBarrier go = new CyclicBarrier(2);
+            CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> {
+                await(go);
+                long start = System.nanoTime();
+                while (System.nanoTime() - start < delay) Thread.onSpinWait();
+                sim.kill(pid, Signals.SIGUSR1);
+            });
+            tracer.cont(pid, 0);
+            await(go);
+            killer.get(20, TimeUnit.SECONDS);
+            WaitResult r = next(pid);
+            assertEquals(Kind.SIGNAL_STOP, r.kind(), "iteration " + i + ": " + r.describe());
+            assertEquals(Signals.SIGUSR1, r.signal(), "iteration " + i + ": " + r.describe());
+        }
+        sim.kill(pid, Signals.SIGKILL);
+        assertEquals(Kind.KILLED, next(pid).kind());
+    }
+
+    @Test
     @DisplayName("R-REL-3 race: a tracer blocked in wait on the leader while a non-leader execs sees the exec under the leader's pid")
     void waitRacingMultithreadedExec() throws Exception {
         int rounds = Math.max(10, ITERATIONS / 5);

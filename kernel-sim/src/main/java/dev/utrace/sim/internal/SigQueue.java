@@ -17,6 +17,12 @@ final class SigQueue {
             | Signals.bit(Signals.SIGSYS);
 
     long mask;
+    /**
+     * How many signals were ever sent here ({@link #add}): tells the delivery loop that one came
+     * since the core last looked. A put-back ({@link #addFirst}) is not counted: the core has
+     * seen that signal already (and may leave it to the machine).
+     */
+    long queued;
     private final ArrayDeque<SignalInfo> infos = new ArrayDeque<>(2);
 
     /** Queues {@code info}; a standard signal already pending is not queued twice. */
@@ -25,6 +31,7 @@ final class SigQueue {
         if (info.signo < 32 && (mask & bit) != 0) return;
         mask |= bit;
         infos.add(info);
+        queued++;
     }
 
     /** Puts {@code info} back at the front (UTRACE_SIGNAL_HOLD). */

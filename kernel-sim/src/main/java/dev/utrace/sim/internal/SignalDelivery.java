@@ -62,12 +62,14 @@ final class SignalDelivery {
             int why;
             boolean stopOwed;
             long continues;
+            long queued;
             k.lock.lock();
             try {
                 why = p.cldFlags;
                 p.cldFlags = 0;
                 stopOwed = t.jobctlStopPending && !t.fatal;
                 continues = p.continues;
+                queued = k.signals.queuedCount(t);
             } finally {
                 k.lock.unlock();
             }
@@ -88,7 +90,8 @@ final class SignalDelivery {
             int signr = r;
             SigAction act = ka;
             if (r == 0) {
-                signr = k.signals.dequeue(t, info);
+                signr = k.signals.dequeueIfNoneSince(t, info, queued);
+                if (signr < 0) continue; // sent after the core looked: the core sees it first
                 if (signr == 0) return 0;
                 act = k.signals.disposition(t, signr);
             }

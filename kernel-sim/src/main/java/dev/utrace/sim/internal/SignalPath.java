@@ -217,6 +217,32 @@ final class SignalPath {
         }
     }
 
+    /**
+     * How many signals were ever queued for {@code t} (its own queue and its group's): a
+     * {@link #dequeueIfNoneSince} with this count dequeues only if none came since.
+     */
+    long queuedCount(SimTask t) {
+        assert k.lock.isHeldByCurrentThread();
+        return (t.pending == null ? 0 : t.pending.queued) + (t.proc.shared == null ? 0 : t.proc.shared.queued);
+    }
+
+    /**
+     * The delivery loop's own dequeue after the core answered 0 ("deliver normally"): in Linux
+     * both run under the siglock, so the core has seen every signal the loop then dequeues. Here
+     * the core's dequeue and this one are two lock holds, and a signal sent between them must go
+     * to the core first (an engine may want it: ptrace's signal-delivery stop), not be carried
+     * out behind its back. Returns -1, dequeuing nothing, if a signal was queued since
+     * {@code seen} ({@link #queuedCount}, read before the core was asked): ask the core again.
+     */
+    int dequeueIfNoneSince(SimTask t, SignalInfo into, long seen) {
+        k.lock.lock();
+        try {
+            return queuedCount(t) != seen ? -1 : dequeue(t, into);
+        } finally {
+            k.lock.unlock();
+        }
+    }
+
     /** {@code dequeue_signal}: SIGKILL first when the task is being killed, then its own queue, then the group's. */
     int dequeue(SimTask t, SignalInfo into) {
         k.lock.lock();

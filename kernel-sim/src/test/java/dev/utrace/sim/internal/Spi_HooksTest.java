@@ -13,6 +13,8 @@ import dev.utrace.api.task.TaskState;
 import dev.utrace.api.proc.WaitStatus;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +127,41 @@ class Spi_HooksTest {
             assertEquals(Signals.SIGUSR1, sim.task(pid).proc.groupStopSignal, "the stop reports info.signo");
             sim.machine.kill(pid, Signals.SIGKILL);
             sim.waitExit(pid);
+        }
+    }
+
+    @Test
+    @DisplayName("5.3: a signal sent just after the core's getSignal found none is shown to the core, not delivered by the machine behind its back")
+    void aSignalSentAfterTheCoreLookedGoesToTheCoreFirst() {
+        ScriptedHooks hooks = new ScriptedHooks();
+        hooks.seeFatal = true; // as ptrace's SIGNAL_TERM interest: SIGUSR1 is queued, not short-circuited (R-EVT-7)
+        AtomicBoolean slipIn = new AtomicBoolean();
+        AtomicInteger target = new AtomicInteger();
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        try (Sim sim = new Sim(hooks)) {
+            hooks.onGetSignal = (t, info, ka) -> {
+                int s = t.dequeueSignal(info);
+                if (s == Signals.SIGKILL) {
+                    ka.copyFrom(t.signalDisposition(s));
+                    return s; // never held (R-EVT-9)
+                }
+                if (s != 0) {
+                    seen.add(s);
+                    return -1; // the core consumes it (an engine held it)
+                }
+                // Found nothing; another thread's kill lands before the machine's own dequeue.
+                if (slipIn.compareAndSet(true, false)) sim.machine.kill(target.get(), Signals.SIGUSR1);
+                return 0;
+            };
+            sim.program("spin", "top: nop", "jmp top");
+            int pid = sim.spawn("spin");
+            target.set(pid);
+            slipIn.set(true);
+            sim.task(pid).requestSignalCheck();
+            Sim.await("the core sees SIGUSR1, or the task dies of it", () -> !seen.isEmpty() || !sim.hooks.of("death").isEmpty());
+            assertEquals(List.of(Signals.SIGUSR1), seen, "the core was asked again and saw the signal");
+            sim.machine.kill(pid, Signals.SIGKILL);
+            assertEquals(WaitStatus.signaled(Signals.SIGKILL, false), sim.waitExit(pid), "alive until SIGKILL");
         }
     }
 
