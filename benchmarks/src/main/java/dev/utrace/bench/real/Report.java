@@ -80,7 +80,7 @@ final class Report {
         for (Workload w : workloads) {
             double a = median(values(runs, w, Row.ONE, r -> r.num("allocPerStop")).stream().filter(d -> d >= 0).toList());
             b.append(String.format(Locale.ROOT, "| 0 bytes allocated per stop, steady state, 1 engine | %s | %s | %s |%n", w.name(),
-                    Double.isNaN(a) ? "not measured" : String.format(Locale.ROOT, "%.0f B", a),
+                    Double.isNaN(a) ? "not measured" : String.format(Locale.ROOT, "%.1f B", a),
                     Double.isNaN(a) ? "-" : a < 1 ? "yes" : "**no**"));
         }
         if (rows.contains(Row.C_FLOOR_INFO) && rows.contains(Row.C_FLOOR)) {
